@@ -1,1 +1,104 @@
+//! `include_api!`: generates a typed client from an OpenAPI spec at compile time.
+//!
+//! A thin front over `wa-codegen`: it parses the macro input, resolves the spec path against
+//! `CARGO_MANIFEST_DIR`, and turns every diagnostic into a `compile_error!`.
 
+use proc_macro::TokenStream;
+use proc_macro2::Span;
+use quote::quote_spanned;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Ident, LitStr, Token, bracketed};
+
+/// Generates `models` and `Client` from an OpenAPI 3.0 YAML spec.
+///
+/// ```ignore
+/// wa_client::include_api!("spec/my-api.yaml");
+/// wa_client::include_api!("spec/my-api.yaml", tags = ["sessions"], operations = ["message"]);
+/// ```
+///
+/// The path is relative to the calling crate's `Cargo.toml`. Options:
+/// - `tags = [...]`: only operations with one of these tags;
+/// - `operations = [...]`: only these operationIds (together with `tags`: either matches).
+///
+/// With a filter, only the models the kept operations use are generated.
+#[proc_macro]
+pub fn include_api(input: TokenStream) -> TokenStream {
+    let input = match syn::parse::<Input>(input) {
+        Ok(input) => input,
+        Err(e) => return e.to_compile_error().into(),
+    };
+    expand(&input).into()
+}
+
+struct Input {
+    path: LitStr,
+    tags: Option<Vec<String>>,
+    operations: Option<Vec<String>>,
+}
+
+impl Parse for Input {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let path: LitStr = input.parse()?;
+        let mut parsed = Input {
+            path,
+            tags: None,
+            operations: None,
+        };
+        while !input.is_empty() {
+            input.parse::<Token![,]>()?;
+            if input.is_empty() {
+                break;
+            }
+            let key: Ident = input.parse()?;
+            input.parse::<Token![=]>()?;
+            let content;
+            bracketed!(content in input);
+            let values: Punctuated<LitStr, Token![,]> =
+                content.parse_terminated(|s| s.parse(), Token![,])?;
+            let values = Some(values.iter().map(LitStr::value).collect());
+            match key.to_string().as_str() {
+                "tags" => parsed.tags = values,
+                "operations" => parsed.operations = values,
+                other => {
+                    return Err(syn::Error::new(
+                        key.span(),
+                        format!("unknown option `{other}`: expected `tags` or `operations`"),
+                    ));
+                }
+            }
+        }
+        Ok(parsed)
+    }
+}
+
+fn expand(input: &Input) -> proc_macro2::TokenStream {
+    let span = input.path.span();
+    let label = input.path.value();
+    let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR") else {
+        return error(
+            span,
+            "CARGO_MANIFEST_DIR is not set: include_api! must run under cargo",
+        );
+    };
+    let path = std::path::Path::new(&dir).join(&label);
+    let mut config = wa_codegen::Config::new().track_file(path.to_string_lossy());
+    if let Some(tags) = &input.tags {
+        config = config.only_tags(tags.clone());
+    }
+    if let Some(ops) = &input.operations {
+        config = config.only_operations(ops.clone());
+    }
+    match config.generate_file(&path, &label) {
+        Ok(tokens) => tokens,
+        Err(diagnostics) => diagnostics
+            .0
+            .iter()
+            .map(|d| error(span, &d.to_string()))
+            .collect(),
+    }
+}
+
+fn error(span: Span, message: &str) -> proc_macro2::TokenStream {
+    quote_spanned!(span=> ::core::compile_error!(#message);)
+}

@@ -1,0 +1,88 @@
+//! Authenticators: what puts credentials on each request.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, RwLock};
+
+use http::HeaderMap;
+use http::header::{AUTHORIZATION, HeaderValue};
+
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+
+/// A boxed future, as [`Authenticator::authenticate`] returns.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Adds credentials to outgoing requests. Implement it to bring your own scheme.
+///
+/// `Debug` must not print secrets.
+pub trait Authenticator: Send + Sync + fmt::Debug + 'static {
+    /// Adds this authenticator's credentials to the headers of one request.
+    fn authenticate<'a>(&'a self, headers: &'a mut HeaderMap) -> BoxFuture<'a, Result<()>>;
+}
+
+/// Sends no credentials (a local stand-in, or a proxy that adds them).
+#[derive(Debug, Clone, Default)]
+pub struct NoAuth;
+
+impl Authenticator for NoAuth {
+    fn authenticate<'a>(&'a self, _headers: &'a mut HeaderMap) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async { Ok(()) })
+    }
+}
+
+/// A bearer token you obtained yourself; never refreshed, but replaceable while in use.
+#[derive(Clone)]
+pub struct BearerToken {
+    token: Arc<RwLock<Secret>>,
+}
+
+impl BearerToken {
+    pub fn new(token: impl Into<String>) -> Self {
+        BearerToken {
+            token: Arc::new(RwLock::new(Secret::new(token))),
+        }
+    }
+
+    /// Replaces the token for every request from now on (clones share it).
+    pub fn set_token(&self, token: impl Into<String>) {
+        let mut guard = self
+            .token
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *guard = Secret::new(token);
+    }
+}
+
+impl fmt::Debug for BearerToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BearerToken")
+            .field("token", &"<redacted>")
+            .finish()
+    }
+}
+
+impl Authenticator for BearerToken {
+    fn authenticate<'a>(&'a self, headers: &'a mut HeaderMap) -> BoxFuture<'a, Result<()>> {
+        let value = {
+            let guard = self
+                .token
+                .read()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            bearer_header(guard.expose())
+        };
+        Box::pin(async move {
+            headers.insert(AUTHORIZATION, value?);
+            Ok(())
+        })
+    }
+}
+
+pub(crate) fn bearer_header(token: &str) -> Result<HeaderValue> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
+        Error::Configuration("the bearer token holds characters not allowed in a header".into())
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
+}

@@ -1,0 +1,210 @@
+//! Models: one Rust item per `TypeDef`, in the `models` module.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc_attrs, ident, rust_type};
+use crate::ir::{Api, Field, ParamsStruct, Struct, TypeDef, TypeKind, TypeRef};
+
+pub(super) fn emit_models(api: &Api) -> TokenStream {
+    let types = api.types.iter().map(emit_type);
+    let params = api.operations.iter().filter_map(|op| {
+        op.optional_params
+            .as_ref()
+            .map(|p| emit_params(p, &op.method_name))
+    });
+    quote! {
+        /// Request and response models of the API, one per schema of the spec.
+        #[allow(
+            clippy::large_enum_variant,
+            rustdoc::bare_urls,
+            rustdoc::broken_intra_doc_links,
+            rustdoc::invalid_html_tags
+        )]
+        pub mod models {
+            #(#types)*
+            #(#params)*
+        }
+    }
+}
+
+fn emit_type(def: &TypeDef) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = doc_attrs(def.doc.as_deref());
+    let here = TokenStream::new();
+    match &def.kind {
+        TypeKind::Struct(s) => emit_struct(&name, &doc, s),
+        TypeKind::Alias(ty) => {
+            let ty = rust_type(ty, &here);
+            quote! { #doc pub type #name = #ty; }
+        }
+        TypeKind::OpenEnum { variants, unknown } => {
+            let unknown = ident(unknown);
+            let names: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
+            let wires: Vec<_> = variants.iter().map(|v| v.wire_value.as_str()).collect();
+            let docs = wires.iter().map(|w| format!(" `{w}`"));
+            quote! {
+                #doc
+                #[derive(
+                    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord,
+                    ::wa_client::__private::serde::Serialize,
+                    ::wa_client::__private::serde::Deserialize,
+                )]
+                #[serde(crate = "::wa_client::__private::serde")]
+                pub enum #name {
+                    #( #[doc = #docs] #[serde(rename = #wires)] #names, )*
+                    /// A value this client does not know yet, kept as sent.
+                    #[serde(untagged)]
+                    #unknown(::std::string::String),
+                }
+
+                impl #name {
+                    /// The value as it appears on the wire.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #( Self::#names => #wires, )*
+                            Self::#unknown(value) => value,
+                        }
+                    }
+                }
+
+                impl ::std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+            }
+        }
+        TypeKind::Tagged {
+            tag,
+            variants,
+            unknown,
+        } => {
+            let unknown = ident(unknown);
+            let names = variants.iter().map(|v| ident(&v.rust_name));
+            let tags = variants.iter().map(|v| v.tag.clone().unwrap_or_default());
+            let tys = variants.iter().map(|v| rust_type(&v.ty, &here));
+            let unknown_doc =
+                format!(" A `{tag}` this client does not know yet, kept whole as JSON.");
+            quote! {
+                #doc
+                #[derive(
+                    Debug, Clone, PartialEq,
+                    ::wa_client::__private::serde::Serialize,
+                    ::wa_client::__private::serde::Deserialize,
+                )]
+                #[serde(crate = "::wa_client::__private::serde", tag = #tag)]
+                pub enum #name {
+                    #( #[serde(rename = #tags)] #names(#tys), )*
+                    #[doc = #unknown_doc]
+                    #[serde(untagged)]
+                    #unknown(::wa_client::__private::serde_json::Value),
+                }
+            }
+        }
+        TypeKind::Untagged { variants } => {
+            let names = variants.iter().map(|v| ident(&v.rust_name));
+            let tys = variants.iter().map(|v| rust_type(&v.ty, &here));
+            quote! {
+                #doc
+                ///
+                /// Decoded as the first variant, in this order, that the value fits.
+                #[derive(
+                    Debug, Clone, PartialEq,
+                    ::wa_client::__private::serde::Serialize,
+                    ::wa_client::__private::serde::Deserialize,
+                )]
+                #[serde(crate = "::wa_client::__private::serde", untagged)]
+                pub enum #name {
+                    #( #names(#tys), )*
+                }
+            }
+        }
+    }
+}
+
+fn emit_struct(name: &proc_macro2::Ident, doc: &TokenStream, s: &Struct) -> TokenStream {
+    let here = TokenStream::new();
+    let fields = s.fields.iter().map(|f| emit_field(f, &here));
+    let additional = s.additional.as_ref().map(|(field, ty)| {
+        let field = ident(field);
+        let ty = rust_type(&TypeRef::Map(Box::new(ty.clone())), &here);
+        quote! {
+            /// Properties the spec does not name, kept so that they survive a round trip.
+            #[serde(flatten)]
+            pub #field: #ty,
+        }
+    });
+    let default =
+        (s.all_optional() && !s.fields.iter().any(|f| f.flatten)).then(|| quote!(Default,));
+    quote! {
+        #doc
+        #[derive(
+            Debug, Clone, PartialEq, #default
+            ::wa_client::__private::serde::Serialize,
+            ::wa_client::__private::serde::Deserialize,
+        )]
+        #[serde(crate = "::wa_client::__private::serde")]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+    }
+}
+
+fn emit_field(f: &Field, models: &TokenStream) -> TokenStream {
+    let name = ident(&f.rust_name);
+    let doc = doc_attrs(f.doc.as_deref());
+    let inner = rust_type(&f.ty, models);
+    let mut attrs = Vec::new();
+    if f.flatten {
+        attrs.push(quote!(flatten));
+    } else if f.rust_name != f.wire_name {
+        let wire = &f.wire_name;
+        attrs.push(quote!(rename = #wire));
+    }
+    let optional = !f.required || f.nullable;
+    if f.read_only {
+        attrs.push(quote!(skip_serializing));
+    } else if !f.required {
+        attrs.push(quote!(skip_serializing_if = "Option::is_none"));
+    }
+    if optional {
+        attrs.push(quote!(default));
+    }
+    let ty = if optional {
+        quote!(::std::option::Option<#inner>)
+    } else {
+        inner
+    };
+    let read_only = f
+        .read_only
+        .then(|| quote!(#[doc = ""] #[doc = " Set by the service; never sent."]));
+    let serde = (!attrs.is_empty()).then(|| quote!(#[serde(#(#attrs),*)]));
+    quote! {
+        #doc
+        #read_only
+        #serde
+        pub #name: #ty,
+    }
+}
+
+fn emit_params(p: &ParamsStruct, method: &str) -> TokenStream {
+    let name = ident(&p.name);
+    let here = TokenStream::new();
+    let doc =
+        format!(" Optional parameters of `Client::{method}`; leave out what you do not need.");
+    let fields = p.params.iter().map(|param| {
+        let field = ident(&param.rust_name);
+        let ty = rust_type(&param.ty, &here);
+        let doc = doc_attrs(param.doc.as_deref());
+        quote! { #doc pub #field: ::std::option::Option<#ty>, }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}

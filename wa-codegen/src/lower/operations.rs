@@ -1,0 +1,609 @@
+//! Paths and operations → client methods.
+
+use std::collections::HashSet;
+
+use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode};
+
+use super::schemas::SchemaRef;
+use super::{Lowerer, resolve, unescape};
+use crate::diagnostics::child;
+use crate::ir::{
+    Body, BodyKind, GlobalParam, Operation, Pagination, Param, ParamLocation, ParamsStruct,
+    Success, TypeDef, TypeKind, TypeRef,
+};
+use crate::names::{Namespace, field_name, type_name};
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// An operation and the tags it was filed under (used only for filtering).
+pub(crate) struct LoweredOp {
+    pub op: Operation,
+    pub tags: Vec<String>,
+}
+
+impl<'a> Lowerer<'a, '_> {
+    pub(super) fn lower_operations(&mut self) -> (Vec<GlobalParam>, Vec<LoweredOp>) {
+        let spec: &'a openapiv3::OpenAPI = self.spec;
+        let mut globals: Vec<GlobalParam> = Vec::new();
+        let mut methods = Namespace::new();
+        for reserved in ["new", "from_runtime", "runtime", "with_runtime"] {
+            methods.reserve(reserved);
+        }
+        // Global parameters first, so their setters keep their plain names.
+        let mut found = Vec::new();
+        for (path, item) in &spec.paths.paths {
+            let pointer = child("#/paths", path);
+            let Some(item) = self.path_item(item, &pointer) else {
+                continue;
+            };
+            for method in METHODS {
+                let Some(op) = operation_of(item, method) else {
+                    continue;
+                };
+                found.push((path.as_str(), method, item, op, child(&pointer, method)));
+            }
+        }
+        let mut lowered = Vec::new();
+        for (path, method, item, op, pointer) in found {
+            let params = self.collect_params(item, op, &pointer);
+            for p in params.iter().filter(|p| p.global) {
+                if !globals.iter().any(|g| g.wire_name == p.param.wire_name) {
+                    globals.push(GlobalParam {
+                        wire_name: p.param.wire_name.clone(),
+                        rust_name: p.param.rust_name.clone(),
+                        location: p.param.location,
+                        default: p.default.clone(),
+                        doc: p.param.doc.clone(),
+                    });
+                    methods.reserve(&format!("with_{}", p.param.rust_name));
+                }
+            }
+            lowered.push((path, method, op, pointer, params));
+        }
+        let mut ops = Vec::new();
+        for (path, method, op, pointer, params) in lowered {
+            let id = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| derived_name(method, path));
+            let method_name = methods.claim(&field_name(&id));
+            let pascal = type_name(&id);
+            let lowered =
+                self.lower_operation(op, path, method, &pointer, params, id, method_name, &pascal);
+            for extra in sibling_methods(&lowered) {
+                methods.reserve(&extra);
+            }
+            ops.push(LoweredOp {
+                op: lowered,
+                tags: op.tags.clone(),
+            });
+        }
+        (globals, ops)
+    }
+
+    fn path_item(
+        &mut self,
+        item: &'a ReferenceOr<PathItem>,
+        pointer: &str,
+    ) -> Option<&'a PathItem> {
+        let spec: &'a openapiv3::OpenAPI = self.spec;
+        let mut current = item;
+        for _ in 0..8 {
+            match current {
+                ReferenceOr::Item(i) => return Some(i),
+                ReferenceOr::Reference { reference } => {
+                    let target = reference.strip_prefix("#/paths/").map(unescape);
+                    match target.and_then(|t| spec.paths.paths.get(&t)) {
+                        Some(next) => current = next,
+                        None => {
+                            self.cx.error(pointer, format!("unresolvable path item `$ref: {reference}`: expected a reference to another entry of #/paths"));
+                            return None;
+                        }
+                    }
+                }
+            }
+        }
+        self.cx.error(pointer, "path item references form a cycle");
+        None
+    }
+
+    /// Path-item and operation parameters, the operation's winning on a clash.
+    fn collect_params(
+        &mut self,
+        item: &'a PathItem,
+        op: &'a openapiv3::Operation,
+        pointer: &str,
+    ) -> Vec<LoweredParam> {
+        let spec: &'a openapiv3::OpenAPI = self.spec;
+        let map = spec.components.as_ref().map(|c| &c.parameters);
+        let path_pointer = &pointer[..pointer.rfind('/').unwrap_or(0)];
+        let sources = item
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, child(&child(path_pointer, "parameters"), &i.to_string())))
+            .chain(
+                op.parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p, child(&child(pointer, "parameters"), &i.to_string()))),
+            );
+        let mut out: Vec<LoweredParam> = Vec::new();
+        let mut names = Namespace::new();
+        for reserved in ["body", "params", "self"] {
+            names.reserve(reserved);
+        }
+        for (param, at) in sources {
+            let from_component = match param {
+                ReferenceOr::Reference { reference } => reference
+                    .strip_prefix("#/components/parameters/")
+                    .map(unescape),
+                ReferenceOr::Item(_) => None,
+            };
+            let Some((param, at)) = resolve(self.cx, param, "parameters", map, &at) else {
+                continue;
+            };
+            let (data, location) = match param {
+                Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
+                Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
+                Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path),
+                Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie),
+            };
+            let hint = match &from_component {
+                Some(key) => type_name(key),
+                None => format!(
+                    "{}{}",
+                    type_name(op.operation_id.as_deref().unwrap_or("")),
+                    type_name(&data.name)
+                ),
+            };
+            let (ty, default) = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    let schema_at = child(&at, "schema");
+                    let default = match schema {
+                        ReferenceOr::Item(s) => s.schema_data.default.as_ref().map(json_text),
+                        ReferenceOr::Reference { .. } => None,
+                    };
+                    (
+                        self.type_ref(SchemaRef::from(schema), &schema_at, &hint),
+                        default,
+                    )
+                }
+                ParameterSchemaOrContent::Content(_) => {
+                    self.cx.error(
+                        &child(&at, "content"),
+                        "parameters described by `content` are not supported; use `schema`",
+                    );
+                    (TypeRef::Json, None)
+                }
+            };
+            let global = data
+                .extensions
+                .get("x-sdk-global-param")
+                .and_then(|v| v.as_bool())
+                == Some(true);
+            let lowered = LoweredParam {
+                param: Param {
+                    wire_name: data.name.clone(),
+                    rust_name: String::new(),
+                    location,
+                    ty,
+                    doc: data.description.clone(),
+                },
+                required: data.required || location == ParamLocation::Path,
+                global,
+                default,
+                pointer: at,
+            };
+            match out
+                .iter_mut()
+                .find(|p| p.param.wire_name == data.name && p.param.location == location)
+            {
+                Some(existing) => {
+                    let rust_name = existing.param.rust_name.clone();
+                    *existing = lowered;
+                    existing.param.rust_name = rust_name;
+                }
+                None => {
+                    let mut lowered = lowered;
+                    lowered.param.rust_name = if global {
+                        field_name(&data.name)
+                    } else {
+                        names.claim(&field_name(&data.name))
+                    };
+                    out.push(lowered);
+                }
+            }
+        }
+        out
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn lower_operation(
+        &mut self,
+        op: &'a openapiv3::Operation,
+        path: &str,
+        method: &str,
+        pointer: &str,
+        params: Vec<LoweredParam>,
+        id: String,
+        method_name: String,
+        pascal: &str,
+    ) -> Operation {
+        let template = template_names(path);
+        for name in &template {
+            if !params
+                .iter()
+                .any(|p| p.param.location == ParamLocation::Path && &p.param.wire_name == name)
+            {
+                self.cx.error(
+                    pointer,
+                    format!("path parameter `{name}` of `{path}` is not declared in `parameters`"),
+                );
+            }
+        }
+        let mut required = Vec::new();
+        let mut optional = Vec::new();
+        for p in params.into_iter().filter(|p| !p.global) {
+            if p.param.location == ParamLocation::Path && !template.contains(&p.param.wire_name) {
+                self.cx.error(
+                    &p.pointer,
+                    format!(
+                        "path parameter `{}` does not appear in `{path}`",
+                        p.param.wire_name
+                    ),
+                );
+                continue;
+            }
+            if p.required {
+                required.push(p.param)
+            } else {
+                optional.push(p.param)
+            }
+        }
+        // Path parameters in the order the path names them, then the rest as declared.
+        required.sort_by_key(|p| match p.location {
+            ParamLocation::Path => template.iter().position(|t| *t == p.wire_name).unwrap_or(0),
+            _ => usize::MAX,
+        });
+        let optional_params = (!optional.is_empty()).then(|| ParamsStruct {
+            name: self.type_names.claim(&format!("{pascal}Params")),
+            params: optional,
+        });
+        let body = op
+            .request_body
+            .as_ref()
+            .and_then(|b| self.lower_body(b, &child(pointer, "requestBody"), pascal));
+        let success = self.lower_success(&op.responses, &child(pointer, "responses"), pascal);
+        let mut operation = Operation {
+            id,
+            method_name,
+            http_method: method.to_uppercase(),
+            path: path.to_owned(),
+            doc: operation_doc(op),
+            required_params: required,
+            optional_params,
+            body,
+            success,
+            pagination: None,
+        };
+        operation.pagination = self.find_pagination(&operation);
+        operation
+    }
+
+    fn lower_body(
+        &mut self,
+        body: &'a ReferenceOr<openapiv3::RequestBody>,
+        pointer: &str,
+        pascal: &str,
+    ) -> Option<Body> {
+        let spec: &'a openapiv3::OpenAPI = self.spec;
+        let map = spec.components.as_ref().map(|c| &c.request_bodies);
+        let hint = match body {
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix("#/components/requestBodies/")
+                .map(type_name)
+                .unwrap_or_default(),
+            ReferenceOr::Item(_) => format!("{pascal}Request"),
+        };
+        let (body, at) = resolve(self.cx, body, "requestBodies", map, pointer)?;
+        let content = child(&at, "content");
+        let kind = if let Some((media, m)) = body.content.iter().find(|(k, _)| is_json(k)) {
+            let ty = match &m.schema {
+                Some(s) => {
+                    self.type_ref(s.into(), &child(&child(&content, media), "schema"), &hint)
+                }
+                None => TypeRef::Json,
+            };
+            BodyKind::Json(ty)
+        } else if let Some(media) = body.content.keys().find(|k| is_form(k)) {
+            self.cx.error(
+                &child(&content, media),
+                format!("`{media}` request bodies are not supported yet"),
+            );
+            return None;
+        } else if let Some(media) = body.content.keys().next() {
+            BodyKind::Binary(media.clone())
+        } else {
+            self.cx.error(
+                &at,
+                "a request body needs at least one media type in `content`",
+            );
+            return None;
+        };
+        Some(Body {
+            kind,
+            required: body.required,
+            doc: body.description.clone(),
+        })
+    }
+
+    fn lower_success(
+        &mut self,
+        responses: &'a openapiv3::Responses,
+        pointer: &str,
+        pascal: &str,
+    ) -> Success {
+        let spec: &'a openapiv3::OpenAPI = self.spec;
+        let map = spec.components.as_ref().map(|c| &c.responses);
+        let mut success: Vec<(u16, &'a ReferenceOr<openapiv3::Response>, String)> = responses
+            .responses
+            .iter()
+            .filter_map(|(code, r)| {
+                let rank = match code {
+                    StatusCode::Code(c) if (200..300).contains(c) => *c,
+                    StatusCode::Range(2) => 299,
+                    _ => return None,
+                };
+                Some((rank, r, child(pointer, &code.to_string())))
+            })
+            .collect();
+        success.sort_by_key(|(rank, ..)| *rank);
+        let chosen = success
+            .first()
+            .map(|(_, r, at)| (*r, at.clone()))
+            .or_else(|| {
+                responses
+                    .default
+                    .as_ref()
+                    .map(|r| (r, child(pointer, "default")))
+            });
+        let Some((response, at)) = chosen else {
+            return Success::Empty;
+        };
+        let Some((response, at)) = resolve(self.cx, response, "responses", map, &at) else {
+            return Success::Empty;
+        };
+        let content = child(&at, "content");
+        let hint = format!("{pascal}Response");
+        let schema_of = |media: &str| response.content.get(media).and_then(|m| m.schema.as_ref());
+        let json = response.content.keys().find(|k| is_json(k));
+        let binary = response
+            .content
+            .keys()
+            .any(|k| !is_json(k) && k.as_str() != "text/event-stream");
+        if let Some(media) = json {
+            let ty = match schema_of(media) {
+                Some(s) => {
+                    self.type_ref(s.into(), &child(&child(&content, media), "schema"), &hint)
+                }
+                None => TypeRef::Json,
+            };
+            return if binary {
+                Success::JsonOrBinary(ty)
+            } else {
+                Success::Json(ty)
+            };
+        }
+        if response.content.contains_key("text/event-stream") {
+            let ty = match schema_of("text/event-stream") {
+                Some(s) => self.type_ref(
+                    s.into(),
+                    &child(&child(&content, "text/event-stream"), "schema"),
+                    &format!("{pascal}Event"),
+                ),
+                None => TypeRef::Json,
+            };
+            return Success::EventStream(ty);
+        }
+        if binary {
+            Success::Binary
+        } else {
+            Success::Empty
+        }
+    }
+
+    /// Recognises cursor pagination by shape: an optional `cursor` query parameter, and a
+    /// response with one array of items and an object holding `next_cursor`.
+    fn find_pagination(&self, op: &Operation) -> Option<Pagination> {
+        if op.body.is_some() {
+            return None;
+        }
+        let params = op.optional_params.as_ref()?;
+        let cursor = params
+            .params
+            .iter()
+            .find(|p| p.location == ParamLocation::Query && p.wire_name == "cursor")?;
+        let Success::Json(TypeRef::Named(response)) = &op.success else {
+            return None;
+        };
+        let fields = self.struct_fields(response)?;
+        let mut arrays = fields.iter().filter(|f| matches!(f.ty, TypeRef::Vec(_)));
+        let (items, None) = (arrays.next()?, arrays.next()) else {
+            return None;
+        };
+        let TypeRef::Vec(item_type) = &items.ty else {
+            return None;
+        };
+        fields.iter().find_map(|f| {
+            let TypeRef::Named(name) = &f.ty else {
+                return None;
+            };
+            let next = self
+                .struct_fields(name)?
+                .iter()
+                .find(|g| g.wire_name == "next_cursor")?;
+            Some(Pagination {
+                cursor_param: cursor.rust_name.clone(),
+                items_field: items.rust_name.clone(),
+                items_required: items.required && !items.nullable,
+                item_type: (**item_type).clone(),
+                pagination_field: f.rust_name.clone(),
+                next_cursor_field: next.rust_name.clone(),
+                pagination_required: f.required && !f.nullable,
+            })
+        })
+    }
+
+    fn struct_fields(&self, name: &str) -> Option<&Vec<crate::ir::Field>> {
+        self.types
+            .iter()
+            .find(|t| t.name == name)
+            .and_then(|t| match &t.kind {
+                TypeKind::Struct(s) => Some(&s.fields),
+                _ => None,
+            })
+    }
+}
+
+pub(super) struct LoweredParam {
+    pub param: Param,
+    pub required: bool,
+    pub global: bool,
+    pub default: Option<String>,
+    pub pointer: String,
+}
+
+fn operation_of<'s>(item: &'s PathItem, method: &str) -> Option<&'s openapiv3::Operation> {
+    match method {
+        "get" => item.get.as_ref(),
+        "put" => item.put.as_ref(),
+        "post" => item.post.as_ref(),
+        "delete" => item.delete.as_ref(),
+        "options" => item.options.as_ref(),
+        "head" => item.head.as_ref(),
+        "patch" => item.patch.as_ref(),
+        "trace" => item.trace.as_ref(),
+        _ => None,
+    }
+}
+
+/// Names of the other methods an operation adds next to its own.
+fn sibling_methods(op: &Operation) -> Vec<String> {
+    let mut out = Vec::new();
+    if matches!(op.success, Success::JsonOrBinary(_)) {
+        out.push(format!("{}_bytes", op.method_name));
+    }
+    if op.pagination.is_some() {
+        out.push(format!("{}_all", op.method_name));
+    }
+    out
+}
+
+fn operation_doc(op: &openapiv3::Operation) -> Option<String> {
+    let parts: Vec<&str> = [op.summary.as_deref(), op.description.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("\n\n"))
+}
+
+/// `get` + `/v2/assistants/{assistant_id}` → `get_v2_assistants_by_assistant_id`.
+fn derived_name(method: &str, path: &str) -> String {
+    let mut name = method.to_owned();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        name.push('_');
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(param) => {
+                name.push_str("by_");
+                name.push_str(param);
+            }
+            None => name.push_str(segment),
+        }
+    }
+    name
+}
+
+fn template_names(path: &str) -> Vec<String> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|s| s.split_once('}').map(|(n, _)| n.to_owned()))
+        .collect()
+}
+
+fn is_json(media: &str) -> bool {
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+fn is_form(media: &str) -> bool {
+    media.starts_with("multipart/form-data")
+        || media.starts_with("application/x-www-form-urlencoded")
+}
+
+fn json_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Names of every model an operation reaches, through fields, variants and aliases.
+pub(crate) fn reachable_types(ops: &[LoweredOp], types: &[TypeDef]) -> HashSet<String> {
+    let mut seen = HashSet::new();
+    let mut stack: Vec<String> = Vec::new();
+    let push_ref = |ty: &TypeRef, stack: &mut Vec<String>| collect_names(ty, stack);
+    for LoweredOp { op, .. } in ops {
+        for p in op
+            .required_params
+            .iter()
+            .chain(op.optional_params.iter().flat_map(|s| &s.params))
+        {
+            push_ref(&p.ty, &mut stack);
+        }
+        if let Some(Body {
+            kind: BodyKind::Json(ty),
+            ..
+        }) = &op.body
+        {
+            push_ref(ty, &mut stack);
+        }
+        match &op.success {
+            Success::Json(ty) | Success::EventStream(ty) | Success::JsonOrBinary(ty) => {
+                push_ref(ty, &mut stack)
+            }
+            Success::Empty | Success::Binary => {}
+        }
+    }
+    while let Some(name) = stack.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let Some(def) = types.iter().find(|t| t.name == name) else {
+            continue;
+        };
+        for ty in crate::lower::cycles::refs_of(&def.kind) {
+            collect_names(ty, &mut stack);
+        }
+    }
+    seen
+}
+
+fn collect_names(ty: &TypeRef, out: &mut Vec<String>) {
+    match ty {
+        TypeRef::Named(n) => out.push(n.clone()),
+        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
+            collect_names(inner, out)
+        }
+        _ => {}
+    }
+}

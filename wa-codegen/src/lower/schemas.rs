@@ -1,0 +1,680 @@
+//! Schemas → models: structs, open enums, tagged and untagged unions, aliases.
+
+use std::collections::HashSet;
+
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+
+use super::{Lowerer, ref_problem, unescape};
+use crate::diagnostics::child;
+use crate::ir::{EnumVariant, Field, Struct, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::names::{Namespace, field_name, type_name};
+
+/// A schema position: either a `$ref` or a schema written in place.
+#[derive(Clone, Copy)]
+pub(crate) enum SchemaRef<'s> {
+    Ref(&'s str),
+    Inline(&'s Schema),
+}
+
+impl<'s> From<&'s ReferenceOr<Schema>> for SchemaRef<'s> {
+    fn from(r: &'s ReferenceOr<Schema>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Inline(s),
+        }
+    }
+}
+
+impl<'s> From<&'s ReferenceOr<Box<Schema>>> for SchemaRef<'s> {
+    fn from(r: &'s ReferenceOr<Box<Schema>>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Inline(s),
+        }
+    }
+}
+
+/// The object-shaped parts of a schema, whichever way openapiv3 stored them.
+struct ObjectParts<'s> {
+    properties: Vec<(&'s str, SchemaRef<'s>)>,
+    required: &'s [String],
+    additional: Option<&'s AdditionalProperties>,
+}
+
+fn object_parts(schema: &Schema) -> Option<ObjectParts<'_>> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => Some(ObjectParts {
+            properties: o
+                .properties
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.into()))
+                .collect(),
+            required: &o.required,
+            additional: o.additional_properties.as_ref(),
+        }),
+        SchemaKind::Any(a)
+            if !a.properties.is_empty()
+                || a.additional_properties.is_some()
+                || a.typ.as_deref() == Some("object") =>
+        {
+            Some(ObjectParts {
+                properties: a
+                    .properties
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.into()))
+                    .collect(),
+                required: &a.required,
+                additional: a.additional_properties.as_ref(),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Members of a `oneOf`/`anyOf`, wherever openapiv3 put them.
+fn union_members(schema: &Schema) -> Option<(&'static str, &[ReferenceOr<Schema>])> {
+    match &schema.schema_kind {
+        SchemaKind::OneOf { one_of } => Some(("oneOf", one_of)),
+        SchemaKind::AnyOf { any_of } => Some(("anyOf", any_of)),
+        SchemaKind::Any(a) if !a.one_of.is_empty() => Some(("oneOf", &a.one_of)),
+        SchemaKind::Any(a) if !a.any_of.is_empty() => Some(("anyOf", &a.any_of)),
+        _ => None,
+    }
+}
+
+fn all_of_members(schema: &Schema) -> Option<&[ReferenceOr<Schema>]> {
+    match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => Some(all_of),
+        SchemaKind::Any(a) if !a.all_of.is_empty() => Some(&a.all_of),
+        _ => None,
+    }
+}
+
+fn doc_of(schema: &Schema) -> Option<String> {
+    let data = &schema.schema_data;
+    data.description
+        .clone()
+        .or_else(|| data.title.clone())
+        .filter(|d| !d.trim().is_empty())
+}
+
+impl<'a> Lowerer<'a, '_> {
+    /// Every component that a discriminated union maps to leaves the tag property to the
+    /// union: the enum writes and reads the tag, so the struct must not hold it too.
+    pub(super) fn find_union_members(&mut self) {
+        let Some(components) = &self.spec.components else {
+            return;
+        };
+        for schema in components.schemas.values() {
+            let ReferenceOr::Item(schema) = schema else {
+                continue;
+            };
+            let (Some(disc), Some((_, members))) =
+                (&schema.schema_data.discriminator, union_members(schema))
+            else {
+                continue;
+            };
+            let targets =
+                disc.mapping
+                    .values()
+                    .map(String::as_str)
+                    .chain(members.iter().filter_map(|m| match m {
+                        ReferenceOr::Reference { reference } => Some(reference.as_str()),
+                        ReferenceOr::Item(_) => None,
+                    }));
+            for target in targets {
+                if let Some(name) = component_key(target).and_then(|k| self.schema_names.get(&k)) {
+                    self.tag_of_member
+                        .insert(name.clone(), disc.property_name.clone());
+                }
+            }
+        }
+    }
+
+    pub(super) fn lower_component(
+        &mut self,
+        name: &str,
+        schema: &'a ReferenceOr<Schema>,
+        pointer: &str,
+    ) {
+        let (kind, doc) = match schema {
+            ReferenceOr::Reference { .. } => (
+                TypeKind::Alias(self.type_ref(schema.into(), pointer, name)),
+                None,
+            ),
+            ReferenceOr::Item(s) => (self.lower_kind(s, pointer, name), doc_of(s)),
+        };
+        self.types.push(TypeDef {
+            name: name.to_owned(),
+            doc,
+            kind,
+        });
+    }
+
+    /// The component schema a `$ref` names, if it exists.
+    pub(crate) fn component(
+        &mut self,
+        reference: &str,
+        pointer: &str,
+    ) -> Option<(&'a Schema, String)> {
+        let Some(key) = component_key(reference) else {
+            self.cx.error(pointer, ref_problem(reference, "schemas"));
+            return None;
+        };
+        let spec: &'a openapiv3::OpenAPI = self.spec;
+        let mut seen = HashSet::new();
+        let mut key = key;
+        loop {
+            match spec.components.as_ref().and_then(|c| c.schemas.get(&key)) {
+                Some(ReferenceOr::Item(s)) => return Some((s, key)),
+                Some(ReferenceOr::Reference { reference }) if seen.insert(key.clone()) => {
+                    key = component_key(reference)?;
+                }
+                Some(ReferenceOr::Reference { .. }) => {
+                    self.cx.error(
+                        pointer,
+                        format!("`$ref: {reference}` is a cycle of references"),
+                    );
+                    return None;
+                }
+                None => {
+                    self.cx.error(
+                        pointer,
+                        format!("unresolvable `$ref: {reference}`: no such schema"),
+                    );
+                    return None;
+                }
+            }
+        }
+    }
+
+    fn lower_kind(&mut self, schema: &'a Schema, pointer: &str, name: &str) -> TypeKind {
+        if let Some((key, members)) = union_members(schema) {
+            let members_pointer = child(pointer, key);
+            return match &schema.schema_data.discriminator {
+                Some(disc) => self.lower_tagged(disc, members, pointer, &members_pointer),
+                None => self.lower_untagged(members, &members_pointer, name),
+            };
+        }
+        if let Some(members) = all_of_members(schema) {
+            return self.lower_all_of(schema, members, pointer, name);
+        }
+        if let Some(parts) = object_parts(schema) {
+            if parts.properties.is_empty() {
+                return TypeKind::Alias(self.map_type(parts.additional, pointer, name));
+            }
+            return TypeKind::Struct(self.lower_struct(
+                name,
+                vec![(parts, pointer.to_owned())],
+                &[],
+            ));
+        }
+        if let Some(values) = string_enum(schema) {
+            return open_enum(values);
+        }
+        TypeKind::Alias(self.plain_type(schema, pointer, name))
+    }
+
+    /// A type for a schema in field, item or parameter position; schemas that need a name of
+    /// their own become models named after `hint`.
+    pub(crate) fn type_ref(&mut self, schema: SchemaRef<'a>, pointer: &str, hint: &str) -> TypeRef {
+        let schema = match schema {
+            SchemaRef::Ref(reference) => {
+                return match self.component(reference, pointer) {
+                    Some((_, key)) => TypeRef::Named(self.schema_names[&key].clone()),
+                    None => TypeRef::Json,
+                };
+            }
+            SchemaRef::Inline(s) => s,
+        };
+        if let Some(known) = self.inline_types.get(pointer) {
+            return known.clone();
+        }
+        // `allOf: [$ref]` only attaches a description: it is that type.
+        if let Some([single]) = all_of_members(schema) {
+            if object_parts(schema).is_none_or(|p| p.properties.is_empty()) {
+                return self.type_ref(single.into(), &child(&child(pointer, "allOf"), "0"), hint);
+            }
+        }
+        let needs_name = union_members(schema).is_some()
+            || all_of_members(schema).is_some()
+            || string_enum(schema).is_some()
+            || object_parts(schema).is_some_and(|p| !p.properties.is_empty());
+        let ty = if needs_name {
+            let name = self.type_names.claim(&type_name(hint));
+            let kind = self.lower_kind(schema, pointer, &name);
+            self.types.push(TypeDef {
+                name: name.clone(),
+                doc: doc_of(schema),
+                kind,
+            });
+            TypeRef::Named(name)
+        } else if let Some(parts) = object_parts(schema) {
+            self.map_type(parts.additional, pointer, hint)
+        } else {
+            self.plain_type(schema, pointer, hint)
+        };
+        self.inline_types.insert(pointer.to_owned(), ty.clone());
+        ty
+    }
+
+    /// `additionalProperties` alone: a map, or free-form JSON.
+    fn map_type(
+        &mut self,
+        additional: Option<&'a AdditionalProperties>,
+        pointer: &str,
+        hint: &str,
+    ) -> TypeRef {
+        match additional {
+            Some(AdditionalProperties::Schema(s)) if !is_empty_schema(s) => {
+                TypeRef::Map(Box::new(self.type_ref(
+                    s.as_ref().into(),
+                    &child(pointer, "additionalProperties"),
+                    &format!("{hint}Value"),
+                )))
+            }
+            _ => TypeRef::Map(Box::new(TypeRef::Json)),
+        }
+    }
+
+    fn plain_type(&mut self, schema: &'a Schema, pointer: &str, hint: &str) -> TypeRef {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => match &s.format {
+                VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
+                _ => TypeRef::String,
+            },
+            SchemaKind::Type(Type::Integer(i)) => match &i.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                _ => TypeRef::I64,
+            },
+            SchemaKind::Type(Type::Number(n)) => match &n.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
+                _ => TypeRef::F64,
+            },
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
+            SchemaKind::Type(Type::Array(a)) => {
+                let item = match &a.items {
+                    Some(items) => self.type_ref(
+                        items.into(),
+                        &child(pointer, "items"),
+                        &format!("{hint}Item"),
+                    ),
+                    None => TypeRef::Json,
+                };
+                TypeRef::Vec(Box::new(item))
+            }
+            SchemaKind::Type(Type::Object(_)) => TypeRef::Map(Box::new(TypeRef::Json)),
+            SchemaKind::Any(a) => match a.typ.as_deref() {
+                Some("array") | None if a.items.is_some() => {
+                    let items = a.items.as_ref().map(|i| i.into());
+                    let item = match items {
+                        Some(items) => {
+                            self.type_ref(items, &child(pointer, "items"), &format!("{hint}Item"))
+                        }
+                        None => TypeRef::Json,
+                    };
+                    TypeRef::Vec(Box::new(item))
+                }
+                Some("string") => TypeRef::String,
+                Some("integer") => TypeRef::I64,
+                Some("number") => TypeRef::F64,
+                Some("boolean") => TypeRef::Bool,
+                Some(other) if !["array", "object"].contains(&other) => {
+                    self.cx.error(
+                        &child(pointer, "type"),
+                        format!("unknown schema type `{other}`"),
+                    );
+                    TypeRef::Json
+                }
+                _ => TypeRef::Json,
+            },
+            SchemaKind::Not { .. } => {
+                self.cx
+                    .error(&child(pointer, "not"), "`not` schemas are not supported");
+                TypeRef::Json
+            }
+            // Unions and compositions are lowered by `lower_kind`.
+            _ => TypeRef::Json,
+        }
+    }
+
+    fn lower_tagged(
+        &mut self,
+        disc: &'a openapiv3::Discriminator,
+        members: &'a [ReferenceOr<Schema>],
+        pointer: &str,
+        members_pointer: &str,
+    ) -> TypeKind {
+        let mut targets: Vec<(String, &'a str, String)> = Vec::new();
+        for (tag, target) in &disc.mapping {
+            targets.push((
+                tag.clone(),
+                target,
+                child(&format!("{pointer}/discriminator/mapping"), tag),
+            ));
+        }
+        for (i, member) in members.iter().enumerate() {
+            let at = child(members_pointer, &i.to_string());
+            match member {
+                ReferenceOr::Reference { reference } => {
+                    if !disc.mapping.values().any(|t| t == reference) {
+                        let tag = component_key(reference).unwrap_or_else(|| reference.clone());
+                        targets.push((tag, reference, at));
+                    }
+                }
+                ReferenceOr::Item(_) => self.cx.error(
+                    &at,
+                    "a member of a discriminated `oneOf` must be a `$ref` to a named schema",
+                ),
+            }
+        }
+        let mut names = Namespace::new();
+        let mut variants = Vec::new();
+        for (tag, target, at) in targets {
+            let Some((schema, key)) = self.component(target, &at) else {
+                continue;
+            };
+            if object_parts(schema).is_none() && all_of_members(schema).is_none() {
+                self.cx.error(
+                    &at,
+                    format!("discriminated union member `{key}` must be an object schema"),
+                );
+                continue;
+            }
+            variants.push(UnionVariant {
+                rust_name: names.claim(&type_name(&tag)),
+                tag: Some(tag),
+                ty: TypeRef::Named(self.schema_names[&key].clone()),
+            });
+        }
+        TypeKind::Tagged {
+            tag: disc.property_name.clone(),
+            variants,
+            unknown: names.claim("Unknown"),
+        }
+    }
+
+    fn lower_untagged(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+        pointer: &str,
+        name: &str,
+    ) -> TypeKind {
+        let mut names = Namespace::new();
+        let mut variants: Vec<(usize, UnionVariant)> = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            let at = child(pointer, &i.to_string());
+            let ty = self.type_ref(member.into(), &at, &format!("{name}Variant{}", i + 1));
+            let variant_name = match &ty {
+                TypeRef::Named(n) => n
+                    .strip_prefix(name)
+                    .filter(|r| !r.is_empty())
+                    .unwrap_or(n)
+                    .to_owned(),
+                other => variant_name_of(other),
+            };
+            let specificity = self.required_count(member, &at);
+            variants.push((
+                specificity,
+                UnionVariant {
+                    rust_name: names.claim(&variant_name),
+                    tag: None,
+                    ty,
+                },
+            ));
+        }
+        // serde tries variants in order: the one with the most required fields first, so a
+        // loose variant cannot swallow a value meant for a stricter one.
+        variants.sort_by(|a, b| b.0.cmp(&a.0));
+        TypeKind::Untagged {
+            variants: variants.into_iter().map(|(_, v)| v).collect(),
+        }
+    }
+
+    fn required_count(&mut self, member: &'a ReferenceOr<Schema>, pointer: &str) -> usize {
+        let schema = match member {
+            ReferenceOr::Reference { reference } => match self.component(reference, pointer) {
+                Some((s, _)) => s,
+                None => return 0,
+            },
+            ReferenceOr::Item(s) => s,
+        };
+        object_parts(schema).map_or(0, |p| p.required.len())
+    }
+
+    fn lower_all_of(
+        &mut self,
+        schema: &'a Schema,
+        members: &'a [ReferenceOr<Schema>],
+        pointer: &str,
+        name: &str,
+    ) -> TypeKind {
+        let own = object_parts(schema).filter(|p| !p.properties.is_empty());
+        if let ([single], None) = (members, &own) {
+            return TypeKind::Alias(self.type_ref(
+                single.into(),
+                &child(&child(pointer, "allOf"), "0"),
+                name,
+            ));
+        }
+        let mut parts = Vec::new();
+        let mut unions = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            let at = child(&child(pointer, "allOf"), &i.to_string());
+            self.collect_parts(member.into(), &at, name, &mut parts, &mut unions, 0);
+        }
+        if let Some(own) = own {
+            parts.push((own, pointer.to_owned()));
+        }
+        TypeKind::Struct(self.lower_struct(name, parts, &unions))
+    }
+
+    /// Gathers the object parts of one `allOf` member, following references and nested
+    /// `allOf`s; a member that is a union is kept whole, to be flattened into the struct.
+    fn collect_parts(
+        &mut self,
+        member: SchemaRef<'a>,
+        pointer: &str,
+        name: &str,
+        parts: &mut Vec<(ObjectParts<'a>, String)>,
+        unions: &mut Vec<TypeRef>,
+        depth: usize,
+    ) {
+        if depth > 32 {
+            self.cx
+                .error(pointer, "`allOf` nests too deeply (a cycle?)");
+            return;
+        }
+        let (schema, at) = match member {
+            SchemaRef::Ref(reference) => match self.component(reference, pointer) {
+                Some((s, key)) => (s, child("#/components/schemas", &key)),
+                None => return,
+            },
+            SchemaRef::Inline(s) => (s, pointer.to_owned()),
+        };
+        if union_members(schema).is_some() {
+            unions.push(self.type_ref(member, pointer, &format!("{name}Union")));
+        } else if let Some(inner) = all_of_members(schema) {
+            for (i, m) in inner.iter().enumerate() {
+                let p = child(&child(&at, "allOf"), &i.to_string());
+                self.collect_parts(m.into(), &p, name, parts, unions, depth + 1);
+            }
+            if let Some(own) = object_parts(schema) {
+                parts.push((own, at));
+            }
+        } else if let Some(p) = object_parts(schema) {
+            parts.push((p, at));
+        } else {
+            self.cx.error(
+                pointer,
+                "an `allOf` member must be an object schema or a union",
+            );
+        }
+    }
+
+    fn lower_struct(
+        &mut self,
+        name: &str,
+        parts: Vec<(ObjectParts<'a>, String)>,
+        unions: &[TypeRef],
+    ) -> Struct {
+        let omit = self.tag_of_member.get(name).cloned();
+        let required: HashSet<&str> = parts
+            .iter()
+            .flat_map(|(p, _)| p.required.iter().map(String::as_str))
+            .collect();
+        let mut fields: Vec<Field> = Vec::new();
+        let mut names = Namespace::new();
+        let mut additional = None;
+        for (i, union) in unions.iter().enumerate() {
+            let field = names.claim(if i == 0 { "kind" } else { "kind_more" });
+            fields.push(Field {
+                wire_name: field.clone(),
+                rust_name: field,
+                ty: union.clone(),
+                required: true,
+                nullable: false,
+                read_only: false,
+                flatten: true,
+                doc: None,
+            });
+        }
+        for (part, at) in &parts {
+            for (wire, schema) in &part.properties {
+                if omit.as_deref() == Some(*wire) {
+                    continue;
+                }
+                let prop_pointer = child(&child(at, "properties"), wire);
+                let ty = self.type_ref(
+                    *schema,
+                    &prop_pointer,
+                    &format!("{name}{}", type_name(wire)),
+                );
+                let (inline, target) = match schema {
+                    SchemaRef::Inline(s) => (Some(*s), Some(*s)),
+                    SchemaRef::Ref(r) => (None, self.component(r, &prop_pointer).map(|(s, _)| s)),
+                };
+                let field = Field {
+                    wire_name: (*wire).to_owned(),
+                    rust_name: String::new(),
+                    ty,
+                    required: required.contains(wire),
+                    nullable: target.is_some_and(|s| s.schema_data.nullable),
+                    read_only: target.is_some_and(|s| s.schema_data.read_only),
+                    flatten: false,
+                    doc: inline.and_then(field_doc),
+                };
+                // A later `allOf` member redefines a property of an earlier one.
+                match fields
+                    .iter_mut()
+                    .find(|f| f.wire_name == field.wire_name && !f.flatten)
+                {
+                    Some(existing) => {
+                        *existing = Field {
+                            rust_name: existing.rust_name.clone(),
+                            ..field
+                        }
+                    }
+                    None => fields.push(Field {
+                        rust_name: names.claim(&field_name(wire)),
+                        ..field
+                    }),
+                }
+            }
+            if additional.is_none() {
+                additional = match part.additional {
+                    Some(AdditionalProperties::Any(true)) => Some(TypeRef::Json),
+                    Some(AdditionalProperties::Schema(s)) if is_empty_schema(s) => {
+                        Some(TypeRef::Json)
+                    }
+                    Some(AdditionalProperties::Schema(s)) => Some(self.type_ref(
+                        s.as_ref().into(),
+                        &child(at, "additionalProperties"),
+                        &format!("{name}Value"),
+                    )),
+                    _ => None,
+                };
+            }
+        }
+        Struct {
+            fields,
+            additional: additional.map(|ty| (names.claim("additional_properties"), ty)),
+        }
+    }
+}
+
+fn field_doc(schema: &Schema) -> Option<String> {
+    let mut doc = doc_of(schema);
+    if let Some(default) = &schema.schema_data.default {
+        let line = format!("Defaults to `{default}` when left out.");
+        doc = Some(match doc {
+            Some(d) => format!("{d}\n\n{line}"),
+            None => line,
+        });
+    }
+    doc
+}
+
+fn variant_name_of(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => "String".into(),
+        TypeRef::DateTime => "DateTime".into(),
+        TypeRef::Date => "Date".into(),
+        TypeRef::I32 | TypeRef::I64 => "Integer".into(),
+        TypeRef::F32 | TypeRef::F64 => "Number".into(),
+        TypeRef::Bool => "Boolean".into(),
+        TypeRef::Json => "Json".into(),
+        TypeRef::Vec(_) => "List".into(),
+        TypeRef::Map(_) => "Map".into(),
+        TypeRef::Named(n) => n.clone(),
+        TypeRef::Boxed(inner) => variant_name_of(inner),
+    }
+}
+
+fn string_enum(schema: &Schema) -> Option<Vec<String>> {
+    let values: Vec<String> = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => s.enumeration.iter().flatten().cloned().collect(),
+        SchemaKind::Any(a) if a.typ.as_deref().is_none_or(|t| t == "string") => a
+            .enumeration
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        _ => return None,
+    };
+    (!values.is_empty()).then_some(values)
+}
+
+fn open_enum(values: Vec<String>) -> TypeKind {
+    let mut names = Namespace::new();
+    let mut seen = HashSet::new();
+    let variants = values
+        .into_iter()
+        .filter(|v| seen.insert(v.clone()))
+        .map(|v| EnumVariant {
+            rust_name: names.claim(&type_name(&v)),
+            wire_value: v,
+        })
+        .collect();
+    TypeKind::OpenEnum {
+        variants,
+        unknown: names.claim("Unknown"),
+    }
+}
+
+fn is_empty_schema(s: &ReferenceOr<Schema>) -> bool {
+    matches!(s, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(a), .. })
+        if a.typ.is_none() && a.properties.is_empty() && a.additional_properties.is_none()
+            && a.items.is_none() && a.one_of.is_empty() && a.all_of.is_empty()
+            && a.any_of.is_empty() && a.enumeration.is_empty())
+}
+
+/// `#/components/schemas/Foo` → `Foo`.
+pub(crate) fn component_key(reference: &str) -> Option<String> {
+    reference
+        .strip_prefix("#/components/schemas/")
+        .map(unescape)
+}

@@ -1,0 +1,111 @@
+//! Turning spec names into Rust identifiers, and keeping them unique.
+
+use std::collections::HashSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// Keeps only characters an identifier may hold, so heck sees word boundaries in
+/// `foo.bar`, `x-sdk`, `@type` and the like.
+fn words(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+fn fix_start(mut ident: String, fallback: &str) -> String {
+    if ident.is_empty() {
+        return fallback.to_owned();
+    }
+    if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        ident.insert(
+            0,
+            if fallback.starts_with(char::is_uppercase) {
+                'V'
+            } else {
+                '_'
+            },
+        );
+    }
+    if KEYWORDS.contains(&ident.as_str()) {
+        ident.push('_');
+    }
+    ident
+}
+
+/// `session_response` → `SessionResponse`; never empty, never a keyword.
+pub fn type_name(name: &str) -> String {
+    fix_start(words(name).to_upper_camel_case(), "Value")
+}
+
+/// `assistantId` → `assistant_id`; never empty, never a keyword.
+pub fn field_name(name: &str) -> String {
+    fix_start(words(name).to_snake_case(), "value")
+}
+
+/// Hands out names within one namespace; a name already taken gets the first free numeric
+/// suffix, so the result depends only on the order of requests.
+#[derive(Debug, Default, Clone)]
+pub struct Namespace {
+    taken: HashSet<String>,
+}
+
+impl Namespace {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Claims `name`, or `name2`, `name3`, ... (`name_2` for snake-case names).
+    pub fn claim(&mut self, name: &str) -> String {
+        if self.taken.insert(name.to_owned()) {
+            return name.to_owned();
+        }
+        let sep = if name.contains('_') || name.starts_with(char::is_lowercase) {
+            "_"
+        } else {
+            ""
+        };
+        (2..)
+            .map(|n| format!("{name}{sep}{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .expect("an unbounded range always yields a free name")
+    }
+
+    pub fn reserve(&mut self, name: &str) {
+        self.taken.insert(name.to_owned());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_become_identifiers() {
+        assert_eq!(type_name("session_response"), "SessionResponse");
+        assert_eq!(type_name("en-gb"), "EnGb");
+        assert_eq!(type_name("2xx"), "V2xx");
+        assert_eq!(type_name(""), "Value");
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("assistantId"), "assistant_id");
+        assert_eq!(field_name("@context.id"), "context_id");
+        assert_eq!(field_name("123"), "_123");
+        assert_eq!(field_name("self"), "self_");
+    }
+
+    #[test]
+    fn collisions_get_stable_suffixes() {
+        let mut ns = Namespace::new();
+        assert_eq!(ns.claim("FooBar"), "FooBar");
+        assert_eq!(ns.claim("FooBar"), "FooBar2");
+        assert_eq!(ns.claim("foo_bar"), "foo_bar");
+        assert_eq!(ns.claim("foo_bar"), "foo_bar_2");
+    }
+}
