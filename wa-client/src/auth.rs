@@ -1,9 +1,24 @@
 //! Authenticators: what puts credentials on each request.
+//!
+//! [`IamAuthenticator`] (IBM Cloud), [`CloudPakAuthenticator`] (on-premises),
+//! [`BearerToken`], [`BasicAuth`] and [`NoAuth`]; implement [`Authenticator`] for anything
+//! else.
+
+mod basic;
+mod cp4d;
+mod iam;
+mod token;
+
+pub use basic::BasicAuth;
+pub use cp4d::{CP4D_DEFAULT_LIFETIME, CloudPakAuthenticator, CloudPakAuthenticatorBuilder};
+pub use iam::{DEFAULT_IAM_URL, IamAuthenticator, IamAuthenticatorBuilder};
+pub use token::{Clock, ManualClock, SystemClock};
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use http::HeaderMap;
 use http::header::{AUTHORIZATION, HeaderValue};
@@ -29,6 +44,12 @@ pub struct NoAuth;
 impl Authenticator for NoAuth {
     fn authenticate<'a>(&'a self, _headers: &'a mut HeaderMap) -> BoxFuture<'a, Result<()>> {
         Box::pin(async { Ok(()) })
+    }
+}
+
+impl<A: Authenticator + ?Sized> Authenticator for Arc<A> {
+    fn authenticate<'a>(&'a self, headers: &'a mut HeaderMap) -> BoxFuture<'a, Result<()>> {
+        (**self).authenticate(headers)
     }
 }
 
@@ -85,4 +106,21 @@ pub(crate) fn bearer_header(token: &str) -> Result<HeaderValue> {
     })?;
     value.set_sensitive(true);
     Ok(value)
+}
+
+/// The HTTP client of a token service, with its own TLS switch and timeouts.
+pub(crate) fn token_http_client(
+    disable_ssl_verification: bool,
+    timeout: Duration,
+    connect_timeout: Duration,
+) -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .user_agent(crate::runtime::USER_AGENT_VALUE)
+        .danger_accept_invalid_certs(disable_ssl_verification)
+        .timeout(timeout)
+        .connect_timeout(connect_timeout)
+        .build()
+        .map_err(|e| {
+            Error::Configuration(format!("cannot build the token service's HTTP client: {e}"))
+        })
 }

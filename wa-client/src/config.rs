@@ -8,7 +8,10 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use crate::auth::{Authenticator, NoAuth};
 use crate::error::{Error, Result};
 
-/// Everything a client needs besides the API itself. Build it with [`Config::builder`].
+pub use crate::env::ConfigSource;
+
+/// Everything a client needs besides the API itself. Build it with [`Config::builder`], or
+/// read it the way IBM's SDKs do with [`Config::from_env`].
 #[derive(Debug, Clone)]
 pub struct Config {
     pub(crate) service_url: Option<String>,
@@ -16,6 +19,9 @@ pub struct Config {
     pub(crate) default_headers: HeaderMap,
     pub(crate) timeout: Option<Duration>,
     pub(crate) connect_timeout: Option<Duration>,
+    pub(crate) disable_ssl_verification: bool,
+    pub(crate) gzip: bool,
+    pub(crate) retry: RetryPolicy,
 }
 
 impl Default for Config {
@@ -26,6 +32,9 @@ impl Default for Config {
             default_headers: HeaderMap::new(),
             timeout: Some(Duration::from_secs(60)),
             connect_timeout: Some(Duration::from_secs(10)),
+            disable_ssl_verification: false,
+            gzip: false,
+            retry: RetryPolicy::disabled(),
         }
     }
 }
@@ -38,10 +47,145 @@ impl Config {
         }
     }
 
+    /// Reads the configuration of service `service_name` (such as `ASSISTANT`) the way IBM's
+    /// SDKs do: from the file named by `IBM_CREDENTIALS_FILE`, `./ibm-credentials.env`,
+    /// `~/ibm-credentials.env`, then the environment; the first that holds any key of the
+    /// service wins. Keys of the older name `CONVERSATION` are read when `ASSISTANT` has none.
+    /// See [`ConfigSource`] for the keys.
+    pub fn from_env(service_name: &str) -> Result<Config> {
+        Config::from_source(service_name, &ConfigSource::system())
+    }
+
+    /// Like [`Config::from_env`], reading from `source` instead of this process (for tests,
+    /// or configuration kept elsewhere).
+    pub fn from_source(service_name: &str, source: &ConfigSource) -> Result<Config> {
+        crate::env::load(service_name, source)
+    }
+
     /// The service URL, if one was set (the client falls back to the spec's).
     pub fn service_url(&self) -> Option<&str> {
         self.service_url.as_deref()
     }
+
+    /// The authenticator every request goes through.
+    pub fn authenticator(&self) -> &Arc<dyn Authenticator> {
+        &self.authenticator
+    }
+
+    /// When and how failed calls are tried again.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// Whether request bodies are sent gzip-compressed.
+    pub fn gzip(&self) -> bool {
+        self.gzip
+    }
+
+    /// Whether the service's TLS certificate is accepted without verification.
+    pub fn ssl_verification_disabled(&self) -> bool {
+        self.disable_ssl_verification
+    }
+
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    pub fn connect_timeout(&self) -> Option<Duration> {
+        self.connect_timeout
+    }
+}
+
+/// When failed calls are tried again: after `429 Too Many Requests`, a `5xx` other than
+/// `501 Not Implemented`, or a failure to connect, up to `max_retries` times, waiting a
+/// random time up to `initial_interval × 2^(retry-1)`, at most `max_interval` ("full
+/// jitter"). A `Retry-After` header (seconds or an HTTP date) sets the wait instead.
+/// Bodies that cannot be replayed (streams) are never retried.
+///
+/// Off by default, as in IBM's SDKs: a retried `POST` of a message could reach the assistant
+/// twice, so retrying is the caller's decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    pub(crate) max_retries: u32,
+    pub(crate) initial_interval: Duration,
+    pub(crate) max_interval: Duration,
+}
+
+impl RetryPolicy {
+    /// IBM's default when retries are switched on without numbers.
+    pub const DEFAULT_MAX_RETRIES: u32 = 4;
+    pub const DEFAULT_INITIAL_INTERVAL: Duration = Duration::from_secs(1);
+    pub const DEFAULT_MAX_INTERVAL: Duration = Duration::from_secs(30);
+
+    /// No retries.
+    pub fn disabled() -> Self {
+        RetryPolicy {
+            max_retries: 0,
+            initial_interval: Self::DEFAULT_INITIAL_INTERVAL,
+            max_interval: Self::DEFAULT_MAX_INTERVAL,
+        }
+    }
+
+    /// Up to `max_retries` retries, waits capped at `max_interval`, starting from 1 s.
+    pub fn new(max_retries: u32, max_interval: Duration) -> Self {
+        RetryPolicy {
+            max_retries,
+            initial_interval: Self::DEFAULT_INITIAL_INTERVAL.min(max_interval),
+            max_interval,
+        }
+    }
+
+    /// The upper bound of the first wait; each further retry doubles it.
+    pub fn initial_interval(mut self, interval: Duration) -> Self {
+        self.initial_interval = interval;
+        self
+    }
+
+    pub fn max_retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    pub fn max_interval(&self) -> Duration {
+        self.max_interval
+    }
+
+    pub fn is_enabled(&self) -> bool {
+        self.max_retries > 0
+    }
+
+    /// The wait before retry number `retry` (1-based) with full jitter: uniformly random
+    /// between zero and the exponential bound.
+    pub(crate) fn backoff(&self, retry: u32) -> Duration {
+        let exp = 1u32
+            .checked_shl(retry.saturating_sub(1))
+            .unwrap_or(u32::MAX);
+        let bound = self
+            .initial_interval
+            .checked_mul(exp)
+            .unwrap_or(self.max_interval)
+            .min(self.max_interval);
+        bound.mul_f64(random_fraction())
+    }
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy::disabled()
+    }
+}
+
+/// A number in `[0, 1)`. Jitter only needs to spread clients apart, not to be
+/// unpredictable, so std's randomly keyed hasher is enough and spares a dependency.
+fn random_fraction() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0),
+    );
+    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// Builds a [`Config`]; problems are reported together by [`ConfigBuilder::build`].
@@ -70,28 +214,64 @@ impl ConfigBuilder {
         self
     }
 
-    /// A header sent with every request.
+    /// An authenticator already shared with other configurations.
+    pub fn shared_authenticator(mut self, authenticator: Arc<dyn Authenticator>) -> Self {
+        self.config.authenticator = authenticator;
+        self
+    }
+
+    /// A header sent with every request. Headers that look like credentials are kept out of
+    /// `Debug` output.
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
-            (Ok(n), Ok(v)) => {
+        match header_pair(name, value) {
+            Ok((n, v)) => {
                 self.config.default_headers.insert(n, v);
             }
-            _ => self
-                .problems
-                .push(format!("header `{name}` is not a valid HTTP header")),
+            Err(e) => self.problems.push(e.to_string()),
         }
         self
     }
 
-    /// Limit on a whole request, from connecting to the last byte of the answer.
+    /// Limit on a whole request, from connecting to the last byte of the answer. For
+    /// streamed answers (server-sent events) it limits the wait for the response headers.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.config.timeout = Some(timeout);
+        self
+    }
+
+    /// No limit on a whole request (the connect timeout still applies).
+    pub fn no_timeout(mut self) -> Self {
+        self.config.timeout = None;
         self
     }
 
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.config.connect_timeout = Some(timeout);
         self
+    }
+
+    /// Accepts any TLS certificate from the service. Only for test installations with
+    /// self-signed certificates; the token service has its own switch on its authenticator.
+    pub fn disable_ssl_verification(mut self, disable: bool) -> Self {
+        self.config.disable_ssl_verification = disable;
+        self
+    }
+
+    /// Sends request bodies gzip-compressed (`Content-Encoding: gzip`).
+    pub fn gzip(mut self, enable: bool) -> Self {
+        self.config.gzip = enable;
+        self
+    }
+
+    /// Retries failed calls; see [`RetryPolicy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.config.retry = policy;
+        self
+    }
+
+    /// Shorthand for [`RetryPolicy::new`].
+    pub fn retries(self, max_retries: u32, max_interval: Duration) -> Self {
+        self.retry_policy(RetryPolicy::new(max_retries, max_interval))
     }
 
     pub fn build(self) -> Result<Config> {
@@ -101,4 +281,27 @@ impl ConfigBuilder {
             Err(Error::Configuration(self.problems.join("; ")))
         }
     }
+}
+
+/// A header name and value, the value marked sensitive (hidden from `Debug`) when the name
+/// suggests a credential.
+pub(crate) fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue)> {
+    let n = HeaderName::try_from(name)
+        .map_err(|_| Error::InvalidRequest(format!("`{name}` is not a valid header name")))?;
+    let mut v = HeaderValue::try_from(value).map_err(|_| {
+        Error::InvalidRequest(format!(
+            "the value of header `{name}` holds characters not allowed in a header"
+        ))
+    })?;
+    if is_sensitive_header(n.as_str()) {
+        v.set_sensitive(true);
+    }
+    Ok((n, v))
+}
+
+pub(crate) fn is_sensitive_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    ["auth", "cookie", "token", "secret", "key", "password"]
+        .iter()
+        .any(|word| name.contains(word))
 }

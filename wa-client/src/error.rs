@@ -19,7 +19,7 @@ pub enum Error {
     Transport(#[source] reqwest::Error),
     /// The request or the connection took longer than the configured timeout.
     #[error("timed out: {0}")]
-    Timeout(#[source] reqwest::Error),
+    Timeout(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// A successful answer whose body does not match the expected model.
     #[error("{0}")]
     Decode(Box<DecodeError>),
@@ -38,6 +38,11 @@ pub enum Error {
 }
 
 impl Error {
+    /// Whether this is a timeout (of the connection, the whole call, or the token call).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout(_))
+    }
+
     /// The HTTP status, for errors the service answered.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
@@ -56,7 +61,7 @@ impl Error {
 
     pub(crate) fn from_reqwest(e: reqwest::Error) -> Self {
         if e.is_timeout() {
-            Error::Timeout(e)
+            Error::Timeout(Box::new(e))
         } else {
             Error::Transport(e)
         }

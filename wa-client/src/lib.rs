@@ -25,15 +25,19 @@ extern crate self as wa_client;
 pub mod auth;
 mod binary;
 pub mod config;
+mod env;
 pub mod error;
+mod from_env;
 mod response;
 pub mod runtime;
 mod secret;
 mod stream;
 
-pub use auth::{Authenticator, BearerToken, NoAuth};
+pub use auth::{
+    Authenticator, BasicAuth, BearerToken, CloudPakAuthenticator, IamAuthenticator, NoAuth,
+};
 pub use binary::Binary;
-pub use config::{Config, ConfigBuilder};
+pub use config::{Config, ConfigBuilder, ConfigSource, RetryPolicy};
 pub use error::{DecodeError, Error, HttpError, Result};
 pub use response::Response;
 pub use secret::Secret;

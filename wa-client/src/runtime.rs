@@ -4,20 +4,26 @@
 //! meant to be called by hand, though nothing breaks if they are.
 
 use std::future::Future;
+use std::io::Write;
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use futures::{Stream, TryStreamExt};
-use http::HeaderMap;
-use http::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue};
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use futures::{Stream, StreamExt, TryStreamExt};
+use http::header::{ACCEPT, CONTENT_ENCODING, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use http::{HeaderMap, StatusCode};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub use http::Method;
 
-use crate::binary::{Binary, BinaryKind};
-use crate::config::Config;
+use tracing::Instrument;
+
+use crate::binary::{Binary, BinaryKind, BodyStream};
+use crate::config::{Config, header_pair};
 use crate::error::{Error, HttpError, Result, decode};
 use crate::response::Response;
 use crate::stream::EventStream;
@@ -36,10 +42,16 @@ pub enum Location {
 
 /// Sends requests for a generated client: connection pool, configuration, credentials and
 /// the parameters sent with every call. Cheap to clone.
+///
+/// Extra headers for some calls only: clone the runtime with
+/// [`Runtime::with_header`] and build a client over the clone with the generated
+/// `Client::from_runtime` (or use `Client::with_header`, which does just that). The clone
+/// shares connections and credentials.
 #[derive(Debug, Clone)]
 pub struct Runtime {
     shared: Arc<Shared>,
     globals: Vec<Global>,
+    headers: HeaderMap,
 }
 
 #[derive(Debug)]
@@ -56,22 +68,30 @@ struct Global {
     value: Option<String>,
 }
 
+/// A request body as it is sent, possibly several times.
+enum Body {
+    None,
+    Bytes(Bytes),
+    /// Taken by the first attempt; a stream cannot be sent twice.
+    Stream(Option<BodyStream>),
+}
+
 impl Runtime {
     /// A runtime for `config`; `default_service_url` applies when the config names none.
     pub fn new(config: Config, default_service_url: &str) -> Result<Self> {
         let service_url = config
             .service_url
             .clone()
-            .unwrap_or_else(|| default_service_url.to_owned());
+            .unwrap_or_else(|| default_service_url.trim_end_matches('/').to_owned());
         if service_url.is_empty() {
             return Err(Error::Configuration(
                 "no service URL: the spec names no server, so set one".into(),
             ));
         }
-        let mut builder = reqwest::Client::builder().user_agent(USER_AGENT_VALUE);
-        if let Some(t) = config.timeout {
-            builder = builder.timeout(t);
-        }
+        // The overall timeout is set per request, so that it can spare streamed answers.
+        let mut builder = reqwest::Client::builder()
+            .user_agent(USER_AGENT_VALUE)
+            .danger_accept_invalid_certs(config.disable_ssl_verification);
         if let Some(t) = config.connect_timeout {
             builder = builder.connect_timeout(t);
         }
@@ -85,12 +105,38 @@ impl Runtime {
                 config,
             }),
             globals: Vec::new(),
+            headers: HeaderMap::new(),
         })
     }
 
     /// The base URL requests go to.
     pub fn service_url(&self) -> &str {
         &self.shared.service_url
+    }
+
+    /// The configuration this runtime was built with.
+    pub fn config(&self) -> &Config {
+        &self.shared.config
+    }
+
+    /// This runtime, also sending `name: value` with every request (over the configured
+    /// default headers, under the operation's own). Credential-like headers stay out of
+    /// `Debug` output.
+    pub fn with_header(mut self, name: &str, value: &str) -> Result<Self> {
+        let (name, value) = header_pair(name, value)?;
+        self.headers.insert(name, value);
+        Ok(self)
+    }
+
+    /// This runtime, also sending `headers` with every request.
+    pub fn with_headers(mut self, headers: HeaderMap) -> Self {
+        self.headers.extend(headers);
+        self
+    }
+
+    /// The headers this runtime adds to the configured default headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
     }
 
     /// Declares a parameter sent with every call, with the spec's default if it has one.
@@ -146,10 +192,26 @@ impl Runtime {
         }
     }
 
-    /// Sends a request; an error status becomes [`Error::Http`].
+    /// Sends a request, retrying as the configuration allows; an error status becomes
+    /// [`Error::Http`]. Runs in a `wa_client.call` span carrying the operation id, method,
+    /// attempt and status.
     pub async fn execute(&self, request: Request) -> Result<RawResponse> {
+        let span = tracing::info_span!(
+            "wa_client.call",
+            operation_id = request.operation_id,
+            method = %request.method,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
+        self.send(request, &span).instrument(span.clone()).await
+    }
+
+    async fn send(&self, request: Request, span: &tracing::Span) -> Result<RawResponse> {
+        let config = &self.shared.config;
         let url = self.url_of(&request)?;
-        let mut headers = self.shared.config.default_headers.clone();
+        let streaming = request.accept == "text/event-stream";
+        let mut headers = config.default_headers.clone();
+        headers.extend(self.headers.clone());
         headers.insert(ACCEPT, HeaderValue::from_static(request.accept));
         for global in self
             .globals
@@ -161,35 +223,99 @@ impl Runtime {
             }
         }
         headers.extend(request.headers);
-        self.shared
-            .config
-            .authenticator
-            .authenticate(&mut headers)
-            .await?;
-        let mut builder = self
-            .shared
-            .http
-            .request(request.method, url)
-            .headers(headers);
-        match request.body {
-            None => {}
-            Some((content_type, BinaryKind::Bytes(bytes))) => {
-                builder = builder.header(CONTENT_TYPE, content_type).body(bytes);
+        let mut body = match request.body {
+            None => Body::None,
+            Some((content_type, kind)) => {
+                insert_header(&mut headers, CONTENT_TYPE.as_str(), &content_type)?;
+                let kind = if config.gzip {
+                    headers.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+                    gzip(kind)?
+                } else {
+                    kind
+                };
+                match kind {
+                    BinaryKind::Bytes(bytes) => Body::Bytes(bytes),
+                    BinaryKind::Stream(stream) => Body::Stream(Some(stream)),
+                }
             }
-            Some((content_type, BinaryKind::Stream(body))) => {
-                builder = builder.header(CONTENT_TYPE, content_type).body(body);
-            }
+        };
+        let policy = &config.retry;
+        let mut retries = 0u32;
+        loop {
+            span.record("attempt", retries + 1);
+            let mut attempt_headers = headers.clone();
+            config
+                .authenticator
+                .authenticate(&mut attempt_headers)
+                .await?;
+            let mut builder = self
+                .shared
+                .http
+                .request(request.method.clone(), url.clone())
+                .headers(attempt_headers);
+            let replayable = match &mut body {
+                Body::None => true,
+                Body::Bytes(bytes) => {
+                    builder = builder.body(bytes.clone());
+                    true
+                }
+                Body::Stream(stream) => {
+                    let stream = stream.take().ok_or_else(|| {
+                        Error::InvalidRequest("a streamed body cannot be sent twice".into())
+                    })?;
+                    builder = builder.body(reqwest::Body::wrap_stream(stream));
+                    false
+                }
+            };
+            let result = match config.timeout {
+                // A streamed answer may last long; only the wait for its headers is limited.
+                Some(limit) if streaming => {
+                    match tokio::time::timeout(limit, builder.send()).await {
+                        Ok(result) => result,
+                        Err(_) => {
+                            return Err(Error::Timeout(
+                                format!("no response headers within {limit:?}").into(),
+                            ));
+                        }
+                    }
+                }
+                Some(limit) => builder.timeout(limit).send().await,
+                None => builder.send().await,
+            };
+            let may_retry = replayable && retries < policy.max_retries;
+            let wait = match result {
+                Ok(response) => {
+                    let status = response.status();
+                    span.record("status", status.as_u16());
+                    if status.is_success() {
+                        return Ok(RawResponse { response });
+                    }
+                    if may_retry && is_retryable(status) {
+                        retry_after(response.headers())
+                            .unwrap_or_else(|| policy.backoff(retries + 1))
+                    } else {
+                        let headers = response.headers().clone();
+                        let body = response.bytes().await.map_err(Error::from_reqwest)?;
+                        let error = HttpError::new(status, headers, &body);
+                        tracing::debug!(
+                            status = status.as_u16(),
+                            transaction_id = error.transaction_id.as_deref(),
+                            "the service answered with an error"
+                        );
+                        return Err(Error::Http(Box::new(error)));
+                    }
+                }
+                Err(e) if may_retry && e.is_connect() => policy.backoff(retries + 1),
+                Err(e) => return Err(Error::from_reqwest(e)),
+            };
+            retries += 1;
+            tracing::info!(
+                retry = retries,
+                wait_ms = wait.as_millis() as u64,
+                "retrying after a failed attempt"
+            );
+            tokio::time::sleep(wait).await;
         }
-        let response = builder.send().await.map_err(Error::from_reqwest)?;
-        let status = response.status();
-        if status.is_success() {
-            return Ok(RawResponse { response });
-        }
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(Error::from_reqwest)?;
-        Err(Error::Http(Box::new(HttpError::new(
-            status, headers, &body,
-        ))))
     }
 
     fn url_of(&self, request: &Request) -> Result<url::Url> {
@@ -226,6 +352,66 @@ impl Runtime {
     }
 }
 
+/// Statuses worth another try: too many requests, and server errors except "not
+/// implemented", which will not change.
+fn is_retryable(status: StatusCode) -> bool {
+    status == StatusCode::TOO_MANY_REQUESTS
+        || (status.is_server_error() && status != StatusCode::NOT_IMPLEMENTED)
+}
+
+/// The wait a `Retry-After` header asks for: seconds, or an HTTP date.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(
+        at.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// Compresses a body; a stream is compressed as it is read.
+fn gzip(body: BinaryKind) -> Result<BinaryKind> {
+    match body {
+        BinaryKind::Bytes(bytes) => {
+            let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
+            encoder
+                .write_all(&bytes)
+                .and_then(|()| encoder.finish())
+                .map(|out| BinaryKind::Bytes(Bytes::from(out)))
+                .map_err(|e| Error::InvalidRequest(format!("cannot gzip the request body: {e}")))
+        }
+        BinaryKind::Stream(stream) => Ok(BinaryKind::Stream(gzip_stream(stream))),
+    }
+}
+
+fn gzip_stream(stream: BodyStream) -> BodyStream {
+    let encoder = GzEncoder::new(Vec::new(), Compression::default());
+    futures::stream::unfold(Some((stream, encoder)), |state| async move {
+        let (mut stream, mut encoder) = state?;
+        loop {
+            match stream.next().await {
+                Some(Ok(chunk)) => {
+                    if let Err(e) = encoder.write_all(&chunk) {
+                        return Some((Err(e.into()), None));
+                    }
+                    let out = std::mem::take(encoder.get_mut());
+                    if !out.is_empty() {
+                        return Some((Ok(Bytes::from(out)), Some((stream, encoder))));
+                    }
+                }
+                Some(Err(e)) => return Some((Err(e), None)),
+                None => {
+                    return Some((encoder.finish().map(Bytes::from).map_err(Into::into), None));
+                }
+            }
+        }
+    })
+    .boxed()
+}
+
 /// A path parameter of `.` or `..` would make the URL climb out of the path the spec
 /// names; URL normalisation treats even encoded dots so, so such values are refused.
 fn refuse_dot_segments(path: &str) -> Result<()> {
@@ -241,13 +427,7 @@ fn refuse_dot_segments(path: &str) -> Result<()> {
 }
 
 fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) -> Result<()> {
-    let name = HeaderName::try_from(name)
-        .map_err(|_| Error::InvalidRequest(format!("`{name}` is not a valid header name")))?;
-    let value = HeaderValue::try_from(value).map_err(|_| {
-        Error::InvalidRequest(format!(
-            "the value of header `{name}` holds characters not allowed in a header"
-        ))
-    })?;
+    let (name, value) = header_pair(name, value)?;
     headers.insert(name, value);
     Ok(())
 }

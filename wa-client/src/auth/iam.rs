@@ -1,0 +1,277 @@
+//! IBM Cloud IAM: an API key exchanged for short-lived bearer tokens.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use http::HeaderMap;
+use http::header::{ACCEPT, AUTHORIZATION};
+use serde::Deserialize;
+use tracing::Instrument;
+
+use super::token::{Clock, Fetch, SystemClock, Token, TokenManager, read_answer, service_error};
+use super::{Authenticator, BoxFuture, bearer_header};
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+
+/// The IAM service of IBM Cloud, used unless another URL is given.
+pub const DEFAULT_IAM_URL: &str = "https://iam.cloud.ibm.com";
+
+const GRANT_TYPE: &str = "urn:ibm:params:oauth:grant-type:apikey";
+
+/// Lifetime assumed when the token service names none (IAM tokens live an hour).
+const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
+
+/// Exchanges an IBM Cloud API key for IAM access tokens and sends them as
+/// `Authorization: Bearer <token>`.
+///
+/// The token is cached. Once 80% of its lifetime has passed, one call refreshes it while
+/// the others keep using it; if that refresh fails the old token stays in use until it
+/// expires. Once it has expired, calls wait for a new one, and however many calls wait,
+/// only one token request is made. Clones share the cache.
+#[derive(Clone)]
+pub struct IamAuthenticator {
+    manager: Arc<TokenManager<IamFetcher>>,
+}
+
+impl IamAuthenticator {
+    /// An authenticator for `api_key` with IBM's defaults.
+    pub fn new(api_key: impl Into<String>) -> Result<Self> {
+        Self::builder(api_key).build()
+    }
+
+    pub fn builder(api_key: impl Into<String>) -> IamAuthenticatorBuilder {
+        IamAuthenticatorBuilder {
+            api_key: Secret::new(api_key),
+            url: None,
+            client: None,
+            scope: None,
+            disable_ssl_verification: false,
+            timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(10),
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// A valid access token, fetched or refreshed if need be.
+    pub async fn token(&self) -> Result<Secret> {
+        self.manager.token().await
+    }
+
+    /// The token endpoint this authenticator calls.
+    pub fn token_url(&self) -> &str {
+        &self.manager.fetcher().url
+    }
+}
+
+impl fmt::Debug for IamAuthenticator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let fetcher = self.manager.fetcher();
+        f.debug_struct("IamAuthenticator")
+            .field("url", &fetcher.url)
+            .field("api_key", &"<redacted>")
+            .field(
+                "client_id",
+                &fetcher.client.as_ref().map(|(id, _)| id.as_str()),
+            )
+            .field("scope", &fetcher.scope)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Authenticator for IamAuthenticator {
+    fn authenticate<'a>(&'a self, headers: &'a mut HeaderMap) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let token = self.manager.token().await?;
+            headers.insert(AUTHORIZATION, bearer_header(token.expose())?);
+            Ok(())
+        })
+    }
+}
+
+/// Builds an [`IamAuthenticator`].
+pub struct IamAuthenticatorBuilder {
+    api_key: Secret,
+    url: Option<String>,
+    client: Option<(String, Secret)>,
+    scope: Option<String>,
+    disable_ssl_verification: bool,
+    timeout: Duration,
+    connect_timeout: Duration,
+    clock: Arc<dyn Clock>,
+}
+
+impl fmt::Debug for IamAuthenticatorBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IamAuthenticatorBuilder")
+            .field("url", &self.url)
+            .field("api_key", &"<redacted>")
+            .field("client_id", &self.client.as_ref().map(|(id, _)| id))
+            .field("scope", &self.scope)
+            .finish_non_exhaustive()
+    }
+}
+
+impl IamAuthenticatorBuilder {
+    /// The IAM service; `/identity/token` is appended unless the URL already ends so.
+    /// Defaults to [`DEFAULT_IAM_URL`].
+    pub fn url(mut self, url: impl Into<String>) -> Self {
+        self.url = Some(url.into());
+        self
+    }
+
+    /// A client id and secret, sent as Basic credentials on the token request.
+    pub fn client_id_and_secret(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.client = Some((client_id.into(), Secret::new(client_secret)));
+        self
+    }
+
+    /// Space-separated scopes to ask for.
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = Some(scope.into());
+        self
+    }
+
+    /// Accepts any TLS certificate from the token service (test installations only).
+    pub fn disable_ssl_verification(mut self, disable: bool) -> Self {
+        self.disable_ssl_verification = disable;
+        self
+    }
+
+    /// Limit on one token request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The clock token lifetimes are measured with.
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    pub fn build(self) -> Result<IamAuthenticator> {
+        if self.api_key.expose().trim().is_empty() {
+            return Err(Error::Configuration("the IAM API key is empty".into()));
+        }
+        let client = match self.client {
+            None => None,
+            Some((id, secret)) if !id.is_empty() && !secret.expose().is_empty() => {
+                Some((id, secret))
+            }
+            Some(_) => {
+                return Err(Error::Configuration(
+                    "an IAM client id needs a client secret, and the other way round".into(),
+                ));
+            }
+        };
+        let base = self.url.unwrap_or_else(|| DEFAULT_IAM_URL.to_owned());
+        let base = base.trim_end_matches('/');
+        let url = if base.ends_with("/identity/token") {
+            base.to_owned()
+        } else {
+            format!("{base}/identity/token")
+        };
+        url::Url::parse(&url).map_err(|e| {
+            Error::Configuration(format!("the IAM URL `{url}` is not a valid URL: {e}"))
+        })?;
+        let http = super::token_http_client(
+            self.disable_ssl_verification,
+            self.timeout,
+            self.connect_timeout,
+        )?;
+        let fetcher = IamFetcher {
+            http,
+            url,
+            api_key: self.api_key,
+            client,
+            scope: self.scope,
+        };
+        Ok(IamAuthenticator {
+            manager: Arc::new(TokenManager::new(fetcher, self.clock)),
+        })
+    }
+}
+
+pub(crate) struct IamFetcher {
+    http: reqwest::Client,
+    url: String,
+    api_key: Secret,
+    client: Option<(String, Secret)>,
+    scope: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct IamToken {
+    access_token: String,
+    expires_in: Option<u64>,
+    expiration: Option<u64>,
+}
+
+impl IamFetcher {
+    fn secrets(&self) -> Vec<&str> {
+        let mut secrets = vec![self.api_key.expose()];
+        if let Some((_, secret)) = &self.client {
+            secrets.push(secret.expose());
+        }
+        secrets
+    }
+
+    async fn fetch_token(&self, now: SystemTime) -> Result<Token> {
+        let mut form = vec![
+            ("grant_type", GRANT_TYPE),
+            ("apikey", self.api_key.expose()),
+            ("response_type", "cloud_iam"),
+        ];
+        if let Some(scope) = &self.scope {
+            form.push(("scope", scope));
+        }
+        let mut request = self
+            .http
+            .post(&self.url)
+            .header(ACCEPT, "application/json")
+            .form(&form);
+        if let Some((id, secret)) = &self.client {
+            request = request.basic_auth(id, Some(secret.expose()));
+        }
+        let secrets = self.secrets();
+        let response = request
+            .send()
+            .instrument(tracing::debug_span!("wa_client.token", service = "IAM", url = %self.url))
+            .await
+            .map_err(|e| service_error("IAM", e, &secrets))?;
+        let body = read_answer("IAM", response, &secrets).await?;
+        let token: IamToken = serde_json::from_slice(&body).map_err(|e| {
+            Error::Authentication(format!(
+                "the IAM token service answered with something that is not a token: {e}"
+            ))
+        })?;
+        // The lifetime is taken relative to our own clock, so a skewed local clock does not
+        // make a fresh token look expired; `expiration` is used only when `expires_in` is
+        // missing.
+        let lifetime = match (token.expires_in, token.expiration) {
+            (Some(secs), _) => Duration::from_secs(secs),
+            (None, Some(at)) => (UNIX_EPOCH + Duration::from_secs(at))
+                .duration_since(now)
+                .unwrap_or(Duration::ZERO),
+            (None, None) => DEFAULT_LIFETIME,
+        };
+        tracing::debug!(lifetime_secs = lifetime.as_secs(), "IAM token obtained");
+        Ok(Token::new(token.access_token, now, lifetime))
+    }
+}
+
+impl Fetch for IamFetcher {
+    fn fetch(&self, now: SystemTime) -> BoxFuture<'_, Result<Token>> {
+        Box::pin(self.fetch_token(now))
+    }
+}
