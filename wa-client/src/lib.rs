@@ -25,8 +25,11 @@ extern crate self as wa_client;
 pub mod auth;
 mod binary;
 pub mod config;
+mod conversation;
 mod env;
 pub mod error;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod from_env;
 mod response;
 pub mod runtime;
@@ -38,6 +41,7 @@ pub use auth::{
 };
 pub use binary::Binary;
 pub use config::{Config, ConfigBuilder, ConfigSource, RetryPolicy};
+pub use conversation::{Conversation, ConversationStream};
 pub use error::{DecodeError, Error, HttpError, Result};
 pub use response::Response;
 pub use secret::Secret;
