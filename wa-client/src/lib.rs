@@ -28,9 +28,9 @@ pub mod config;
 mod conversation;
 mod env;
 pub mod error;
+mod from_env;
 #[cfg(feature = "mock")]
 pub mod mock;
-mod from_env;
 mod response;
 pub mod runtime;
 mod secret;
