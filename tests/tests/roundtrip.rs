@@ -1,0 +1,97 @@
+//! Realistic payloads decode into the generated models and encode back unchanged: every
+//! response kind, one the client does not know, open enums, and context keys the spec does
+//! not name.
+
+use serde_json::{Value, json};
+use wa_client::models;
+
+fn every_response_kind() -> Value {
+    let channel = json!([{"channel": "chat"}]);
+    json!({
+        "output": {
+            "generic": [
+                {"response_type": "text", "text": "Welcome", "channels": channel},
+                {"response_type": "pause", "time": 1500, "typing": true},
+                {"response_type": "image", "source": "https://example.com/a.png", "title": "A", "alt_text": "picture"},
+                {"response_type": "option", "title": "Choose", "preference": "button", "options": [
+                    {"label": "Balance", "value": {"input": {"text": "balance"}}}
+                ]},
+                {"response_type": "connect_to_agent", "message_to_human_agent": "help them", "topic": "billing"},
+                {"response_type": "suggestion", "title": "Did you mean", "suggestions": [
+                    {"label": "Open account", "value": {"input": {"text": "open"}}}
+                ]},
+                {"response_type": "channel_transfer", "message_to_user": "Moving you", "transfer_info": {
+                    "target": {"chat": {"url": "https://example.com/chat"}}
+                }},
+                {"response_type": "search", "header": "Found", "primary_results": [], "additional_results": []},
+                {"response_type": "user_defined", "user_defined": {"widget": {"kind": "map", "zoom": 3}}},
+                {"response_type": "video", "source": "https://example.com/v.mp4", "channel_options": {"motion": {"autoplay": true}}},
+                {"response_type": "audio", "source": "https://example.com/a.mp3"},
+                {"response_type": "iframe", "source": "https://example.com/embed", "image_url": "https://example.com/t.png"},
+                {"response_type": "date"},
+                {"response_type": "conversational_search", "text": "Answer", "citations_title": "Sources",
+                 "citations": [], "confidence_scores": {"threshold": 0.5, "pre_gen": 0.8, "post_gen": 0.9, "extractiveness": 0.4},
+                 "response_length_option": "moderate", "search_results": [], "disclaimer": "Generated"},
+                {"response_type": "holographic_card", "layers": [1, 2, 3], "glow": {"color": "blue"}}
+            ],
+            "intents": [{"intent": "greeting", "confidence": 0.98}],
+            "entities": [],
+            "user_defined": {"anything": ["goes", 1, null]}
+        },
+        "context": {
+            "global": {"system": {"timezone": "Europe/Paris", "user_id": "u-7", "turn_count": 3, "locale": "xx-new"}},
+            "skills": {
+                "main skill": {"user_defined": {"cart": ["apples"], "visits": 2}, "system": {"state": "opaque-state"}},
+                "actions skill": {"skill_variables": {"amount": 40}, "action_variables": {"step": "confirm"}}
+            },
+            "integrations": {"chat": {"browser_info": {"page_url": "https://example.com"}}}
+        },
+        "user_id": "u-7"
+    })
+}
+
+#[test]
+fn stateful_response_round_trips_with_an_unknown_kind() {
+    let original = every_response_kind();
+    let decoded: models::StatefulMessageResponse = serde_json::from_value(original.clone()).expect("decodes");
+    let generic = decoded.output.generic.as_ref().unwrap();
+    assert_eq!(generic.len(), 15);
+    let unknown: Vec<_> = generic.iter().filter(|g| matches!(g, models::RuntimeResponseGeneric::Unknown(_))).collect();
+    assert_eq!(unknown.len(), 1, "only the made-up kind is unknown");
+    assert!(matches!(generic[12], models::RuntimeResponseGeneric::Date(_)));
+    assert!(matches!(generic[13], models::RuntimeResponseGeneric::ConversationalSearch(_)));
+    assert_eq!(serde_json::to_value(&decoded).unwrap(), original);
+}
+
+#[test]
+fn open_enums_keep_values_they_do_not_know() {
+    let decoded: models::StatefulMessageResponse = serde_json::from_value(every_response_kind()).unwrap();
+    let option = decoded.output.generic.as_ref().unwrap().iter().find_map(|g| match g {
+        models::RuntimeResponseGeneric::Option(o) => Some(o.clone()),
+        _ => None,
+    });
+    let preference = option.unwrap().preference.unwrap();
+    assert_eq!(preference.as_str(), "button");
+    let odd: models::RuntimeResponseGenericRuntimeResponseTypeOption =
+        serde_json::from_value(json!({"title": "t", "options": [], "preference": "carousel"})).unwrap();
+    assert_eq!(odd.preference.as_ref().unwrap().to_string(), "carousel");
+    assert_eq!(serde_json::to_value(&odd).unwrap()["preference"], "carousel");
+}
+
+#[test]
+fn context_sent_back_keeps_keys_the_spec_does_not_name() {
+    let mut context = every_response_kind()["context"].clone();
+    context["global"]["system"]["brand_new_flag"] = json!(true);
+    context["skills"]["main skill"]["system"]["extra"] = json!({"deep": [1, 2]});
+    let decoded: models::MessageContext = serde_json::from_value(context.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&decoded).unwrap(), context);
+}
+
+#[test]
+fn read_only_session_id_is_returned_but_not_sent() {
+    let context = json!({"global": {"session_id": "sess-1", "system": {"turn_count": 1}}});
+    let decoded: models::MessageContext = serde_json::from_value(context).unwrap();
+    assert_eq!(decoded.global.as_ref().unwrap().session_id.as_deref(), Some("sess-1"));
+    let sent = serde_json::to_value(&decoded).unwrap();
+    assert!(sent["global"].get("session_id").is_none(), "session_id was sent: {sent}");
+}
