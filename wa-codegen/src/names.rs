@@ -98,6 +98,8 @@ mod tests {
         assert_eq!(field_name("@context.id"), "context_id");
         assert_eq!(field_name("123"), "_123");
         assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("x²"), "x");
+        assert_eq!(type_name("héllo wörld"), "HLloWRld");
     }
 
     #[test]

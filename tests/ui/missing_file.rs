@@ -1,0 +1,3 @@
+wa_client::include_api!("../../../../tests/specs/bad/does-not-exist.yaml");
+
+fn main() {}

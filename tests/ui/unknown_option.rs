@@ -1,0 +1,3 @@
+wa_client::include_api!("../../../../tests/specs/pets.yaml", flavours = ["x"]);
+
+fn main() {}
