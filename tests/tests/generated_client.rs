@@ -33,9 +33,15 @@ async fn create_session_sends_version_auth_and_body_and_decodes_201() {
         .await;
     let client = client_for(&server).await;
     let body = models::CreateSessionRequest {
-        analytics: Some(models::RequestAnalytics { browser: Some("firefox".into()), ..Default::default() }),
+        analytics: Some(models::RequestAnalytics {
+            browser: Some("firefox".into()),
+            ..Default::default()
+        }),
     };
-    let response = client.create_session("asst-1", "env-1", Some(&body)).await.unwrap();
+    let response = client
+        .create_session("asst-1", "env-1", Some(&body))
+        .await
+        .unwrap();
     assert_eq!(response.status().as_u16(), 201);
     assert_eq!(response.session_id, "sess-9");
     let sent = &server.received_requests().await.unwrap()[0];
@@ -68,7 +74,10 @@ async fn path_parameters_are_percent_encoded() {
     let client = client_for(&server).await;
     client.delete_session("a/b?c#d", "é n", "x").await.unwrap();
     let sent = &server.received_requests().await.unwrap()[0];
-    assert_eq!(sent.url.path(), "/v2/assistants/a%2Fb%3Fc%23d/environments/%C3%A9%20n/sessions/x");
+    assert_eq!(
+        sent.url.path(),
+        "/v2/assistants/a%2Fb%3Fc%23d/environments/%C3%A9%20n/sessions/x"
+    );
     assert_eq!(sent.url.query(), Some("version=2024-08-25"));
     let refused = client.delete_session("..", "e", "s").await.unwrap_err();
     assert!(matches!(refused, Error::InvalidRequest(_)), "{refused:?}");
@@ -91,21 +100,32 @@ async fn message_decodes_every_response_kind_and_keeps_unknown_ones() {
     });
     Mock::given(method("POST"))
         .and(path("/v2/assistants/a/environments/e/sessions/s/message"))
-        .and(body_json(json!({"input": {"text": "hi"}, "user_id": "u-1"})))
+        .and(body_json(
+            json!({"input": {"text": "hi"}, "user_id": "u-1"}),
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(answer))
         .expect(1)
         .mount(&server)
         .await;
     let client = client_for(&server).await;
     let request = models::MessageRequest {
-        input: Some(models::MessageInput { text: Some("hi".into()), ..Default::default() }),
+        input: Some(models::MessageInput {
+            text: Some("hi".into()),
+            ..Default::default()
+        }),
         user_id: Some("u-1".into()),
         ..Default::default()
     };
-    let response = client.message("a", "e", "s", Some(&request)).await.unwrap().into_body();
+    let response = client
+        .message("a", "e", "s", Some(&request))
+        .await
+        .unwrap()
+        .into_body();
     let generic = response.output.generic.unwrap();
     assert!(matches!(&generic[0], models::RuntimeResponseGeneric::Text(t) if t.text == "Hello"));
-    assert!(matches!(&generic[1], models::RuntimeResponseGeneric::Option(o) if o.options[0].label == "Yes"));
+    assert!(
+        matches!(&generic[1], models::RuntimeResponseGeneric::Option(o) if o.options[0].label == "Yes")
+    );
     assert!(matches!(&generic[2], models::RuntimeResponseGeneric::Pause(p) if p.time == 500));
     match &generic[3] {
         models::RuntimeResponseGeneric::Unknown(raw) => assert_eq!(raw["beam"], 3),
@@ -132,7 +152,10 @@ async fn error_answer_is_a_typed_error_with_status_message_and_body() {
     assert_eq!(http.message, "Resource not found");
     assert_eq!(http.transaction_id.as_deref(), Some("txn-42"));
     assert_eq!(http.body, body);
-    assert_eq!(err.to_string(), "HTTP 404: Resource not found (transaction txn-42)");
+    assert_eq!(
+        err.to_string(),
+        "HTTP 404: Resource not found (transaction txn-42)"
+    );
 }
 
 #[tokio::test]
@@ -146,13 +169,19 @@ async fn message_stream_yields_typed_events_as_they_arrive() {
     ];
     let body: String = events.iter().map(|e| format!("data: {e}\n\n")).collect();
     Mock::given(method("POST"))
-        .and(path("/v2/assistants/a/environments/e/sessions/s/message_stream"))
+        .and(path(
+            "/v2/assistants/a/environments/e/sessions/s/message_stream",
+        ))
         .and(header("accept", "text/event-stream"))
         .respond_with(ResponseTemplate::new(200).set_body_raw(body, "text/event-stream"))
         .mount(&server)
         .await;
     let client = client_for(&server).await;
-    let stream = client.message_stream("a", "e", "s", None).await.unwrap().into_body();
+    let stream = client
+        .message_stream("a", "e", "s", None)
+        .await
+        .unwrap()
+        .into_body();
     let events: Vec<_> = stream.collect().await;
     assert_eq!(events.len(), 4);
     let events: Vec<_> = events.into_iter().map(Result::unwrap).collect();
@@ -163,23 +192,36 @@ async fn message_stream_yields_typed_events_as_they_arrive() {
     }
     match &events[2] {
         Event::MessageStreamCompleteItem(c) => {
-            assert!(matches!(&c.complete_item.kind, models::RuntimeResponseGeneric::Text(t) if t.text == "Hello"));
+            assert!(
+                matches!(&c.complete_item.kind, models::RuntimeResponseGeneric::Text(t) if t.text == "Hello")
+            );
             assert_eq!(c.complete_item.streaming_metadata.id, Some(1));
         }
         other => panic!("third event: {other:?}"),
     }
-    assert!(matches!(&events[3], Event::StatefulMessageStreamFinalResponse(_)), "{:?}", events[3]);
+    assert!(
+        matches!(&events[3], Event::StatefulMessageStreamFinalResponse(_)),
+        "{:?}",
+        events[3]
+    );
 }
 
 #[tokio::test]
 async fn a_broken_event_is_an_error_in_the_stream() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw("data: {\"partial_item\": 7}\n\n", "text/event-stream"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw("data: {\"partial_item\": 7}\n\n", "text/event-stream"),
+        )
         .mount(&server)
         .await;
     let client = client_for(&server).await;
-    let stream = client.message_stream_stateless("a", "e", None).await.unwrap().into_body();
+    let stream = client
+        .message_stream_stateless("a", "e", None)
+        .await
+        .unwrap()
+        .into_body();
     let events: Vec<_> = stream.collect().await;
     assert!(matches!(&events[..], [Err(Error::Stream(_))]), "{events:?}");
 }
@@ -207,7 +249,10 @@ async fn list_all_follows_the_cursor_across_pages() {
         .mount(&server)
         .await;
     let client = client_for(&server).await;
-    let params = models::ListAssistantsParams { page_limit: Some(2), ..Default::default() };
+    let params = models::ListAssistantsParams {
+        page_limit: Some(2),
+        ..Default::default()
+    };
     let names: Vec<String> = client
         .list_assistants_all(&params)
         .map(|a| a.unwrap().assistant_id.unwrap())
@@ -232,7 +277,9 @@ async fn release_import_uploads_bytes_and_export_downloads_both_forms() {
     Mock::given(method("GET"))
         .and(path("/v2/assistants/a/releases/1/export"))
         .and(header("accept", "application/octet-stream"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(zip.clone(), "application/octet-stream"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(zip.clone(), "application/octet-stream"),
+        )
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -243,12 +290,25 @@ async fn release_import_uploads_bytes_and_export_downloads_both_forms() {
         .await;
     let client = client_for(&server).await;
     let imported = client
-        .create_release_import("a", &Default::default(), wa_client::Binary::from_bytes(zip.clone()))
+        .create_release_import(
+            "a",
+            &Default::default(),
+            wa_client::Binary::from_bytes(zip.clone()),
+        )
         .await
         .unwrap();
     assert_eq!(imported.status().as_u16(), 202);
-    let bytes = client.download_release_export_bytes("a", "1", &Default::default()).await.unwrap();
+    let bytes = client
+        .download_release_export_bytes("a", "1", &Default::default())
+        .await
+        .unwrap();
     assert_eq!(bytes.into_body().as_ref(), zip.as_slice());
-    let status = client.download_release_export("a", "1", &Default::default()).await.unwrap();
-    assert_eq!(status.status.as_ref().map(|s| s.as_str()), Some("Available"));
+    let status = client
+        .download_release_export("a", "1", &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        status.status.as_ref().map(|s| s.as_str()),
+        Some("Available")
+    );
 }

@@ -53,29 +53,50 @@ fn every_response_kind() -> Value {
 #[test]
 fn stateful_response_round_trips_with_an_unknown_kind() {
     let original = every_response_kind();
-    let decoded: models::StatefulMessageResponse = serde_json::from_value(original.clone()).expect("decodes");
+    let decoded: models::StatefulMessageResponse =
+        serde_json::from_value(original.clone()).expect("decodes");
     let generic = decoded.output.generic.as_ref().unwrap();
     assert_eq!(generic.len(), 15);
-    let unknown: Vec<_> = generic.iter().filter(|g| matches!(g, models::RuntimeResponseGeneric::Unknown(_))).collect();
+    let unknown: Vec<_> = generic
+        .iter()
+        .filter(|g| matches!(g, models::RuntimeResponseGeneric::Unknown(_)))
+        .collect();
     assert_eq!(unknown.len(), 1, "only the made-up kind is unknown");
-    assert!(matches!(generic[12], models::RuntimeResponseGeneric::Date(_)));
-    assert!(matches!(generic[13], models::RuntimeResponseGeneric::ConversationalSearch(_)));
+    assert!(matches!(
+        generic[12],
+        models::RuntimeResponseGeneric::Date(_)
+    ));
+    assert!(matches!(
+        generic[13],
+        models::RuntimeResponseGeneric::ConversationalSearch(_)
+    ));
     assert_eq!(serde_json::to_value(&decoded).unwrap(), original);
 }
 
 #[test]
 fn open_enums_keep_values_they_do_not_know() {
-    let decoded: models::StatefulMessageResponse = serde_json::from_value(every_response_kind()).unwrap();
-    let option = decoded.output.generic.as_ref().unwrap().iter().find_map(|g| match g {
-        models::RuntimeResponseGeneric::Option(o) => Some(o.clone()),
-        _ => None,
-    });
+    let decoded: models::StatefulMessageResponse =
+        serde_json::from_value(every_response_kind()).unwrap();
+    let option = decoded
+        .output
+        .generic
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find_map(|g| match g {
+            models::RuntimeResponseGeneric::Option(o) => Some(o.clone()),
+            _ => None,
+        });
     let preference = option.unwrap().preference.unwrap();
     assert_eq!(preference.as_str(), "button");
     let odd: models::RuntimeResponseGenericRuntimeResponseTypeOption =
-        serde_json::from_value(json!({"title": "t", "options": [], "preference": "carousel"})).unwrap();
+        serde_json::from_value(json!({"title": "t", "options": [], "preference": "carousel"}))
+            .unwrap();
     assert_eq!(odd.preference.as_ref().unwrap().to_string(), "carousel");
-    assert_eq!(serde_json::to_value(&odd).unwrap()["preference"], "carousel");
+    assert_eq!(
+        serde_json::to_value(&odd).unwrap()["preference"],
+        "carousel"
+    );
 }
 
 #[test]
@@ -91,7 +112,13 @@ fn context_sent_back_keeps_keys_the_spec_does_not_name() {
 fn read_only_session_id_is_returned_but_not_sent() {
     let context = json!({"global": {"session_id": "sess-1", "system": {"turn_count": 1}}});
     let decoded: models::MessageContext = serde_json::from_value(context).unwrap();
-    assert_eq!(decoded.global.as_ref().unwrap().session_id.as_deref(), Some("sess-1"));
+    assert_eq!(
+        decoded.global.as_ref().unwrap().session_id.as_deref(),
+        Some("sess-1")
+    );
     let sent = serde_json::to_value(&decoded).unwrap();
-    assert!(sent["global"].get("session_id").is_none(), "session_id was sent: {sent}");
+    assert!(
+        sent["global"].get("session_id").is_none(),
+        "session_id was sent: {sent}"
+    );
 }

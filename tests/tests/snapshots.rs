@@ -6,7 +6,9 @@ use std::path::Path;
 fn expand(path: &str) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let source = std::fs::read_to_string(root.join(path)).expect("fixture spec is readable");
-    wa_codegen::Config::new().expand(path, &source).unwrap_or_else(|d| panic!("{path} does not compile:\n{d}"))
+    wa_codegen::Config::new()
+        .expand(path, &source)
+        .unwrap_or_else(|d| panic!("{path} does not compile:\n{d}"))
 }
 
 #[test]
@@ -28,9 +30,15 @@ fn constructs_fixture() {
 fn sessions_only_by_tag() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let source = std::fs::read_to_string(root.join("../spec/assistant-v2.yaml")).unwrap();
-    let code = wa_codegen::Config::new().only_tags(["sessions"]).expand("assistant-v2.yaml", &source).unwrap();
+    let code = wa_codegen::Config::new()
+        .only_tags(["sessions"])
+        .expand("assistant-v2.yaml", &source)
+        .unwrap();
     assert!(code.contains("pub async fn create_session"));
-    assert!(!code.contains("pub async fn message("), "an operation of another tag was generated");
+    assert!(
+        !code.contains("pub async fn message("),
+        "an operation of another tag was generated"
+    );
     // Models only the kept operations use: the message models are gone.
     assert!(code.contains("pub struct SessionResponse"));
     assert!(!code.contains("pub struct StatefulMessageResponse"));

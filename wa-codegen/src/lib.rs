@@ -96,7 +96,9 @@ impl Config {
                 file: label.to_owned(),
                 line_col: None,
                 pointer: "#".to_owned(),
-                message: format!("cannot read the spec (paths are relative to the crate's Cargo.toml): {e}"),
+                message: format!(
+                    "cannot read the spec (paths are relative to the crate's Cargo.toml): {e}"
+                ),
             }])
         })?;
         self.generate(label, &source)
