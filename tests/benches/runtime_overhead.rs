@@ -1,0 +1,199 @@
+//! What the generated client costs over the same request written by hand with reqwest and
+//! serde: `messageStateless` against one local HTTP/1.1 server, both with a bearer token
+//! and decoding into the same generated models, so that the difference is the runtime
+//! (URL and header assembly, authenticator, span, retry loop, path-tracking decode).
+//!
+//! `cargo bench -p wa-tests --bench runtime_overhead`
+
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use wa_client::models::{StatelessMessageInput, StatelessMessageRequest, StatelessMessageResponse};
+use wa_client::{BearerToken, Client, Config};
+
+const ANSWER: &str = r#"{"output":{"generic":[{"response_type":"text","text":"Hello! How can I help?"}],"intents":[{"intent":"greeting","confidence":0.98}],"entities":[]},"context":{"global":{"session_id":"s"}}}"#;
+
+/// A keep-alive HTTP/1.1 server that answers every request with `ANSWER`.
+async fn serve(listener: TcpListener) {
+    loop {
+        let Ok((mut socket, _)) = listener.accept().await else {
+            return;
+        };
+        tokio::spawn(async move {
+            let mut buf = Vec::with_capacity(8192);
+            let response = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{}",
+                ANSWER.len(),
+                ANSWER
+            );
+            loop {
+                // Read one request: headers, then Content-Length bytes of body.
+                let head_end = loop {
+                    if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                        break i + 4;
+                    }
+                    let mut chunk = [0u8; 8192];
+                    match socket.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                };
+                let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|v| v.trim().parse().ok())
+                    .unwrap_or(0);
+                while buf.len() < head_end + length {
+                    let mut chunk = [0u8; 8192];
+                    match socket.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                buf.drain(..head_end + length);
+                if socket.write_all(response.as_bytes()).await.is_err() {
+                    return;
+                }
+            }
+        });
+    }
+}
+
+fn request() -> StatelessMessageRequest {
+    StatelessMessageRequest {
+        input: Some(StatelessMessageInput {
+            text: Some("Hello".into()),
+            ..Default::default()
+        }),
+        context: None,
+        user_id: Some("bench-user".into()),
+    }
+}
+
+struct Setup {
+    runtime: tokio::runtime::Runtime,
+    base: String,
+}
+
+fn setup() -> Setup {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let listener = runtime
+        .block_on(TcpListener::bind("127.0.0.1:0"))
+        .expect("bind a local port");
+    let base = format!("http://{}", listener.local_addr().expect("local address"));
+    runtime.spawn(serve(listener));
+    Setup { runtime, base }
+}
+
+async fn generated(client: &Client, body: &StatelessMessageRequest) -> StatelessMessageResponse {
+    client
+        .message_stateless("assistant", "environment", Some(body))
+        .await
+        .expect("generated call")
+        .into_body()
+}
+
+async fn by_hand(
+    http: &reqwest::Client,
+    url: &str,
+    body: &StatelessMessageRequest,
+) -> StatelessMessageResponse {
+    http.post(url)
+        .query(&[("version", "2024-08-25")])
+        .bearer_auth("bench-token")
+        .json(body)
+        .send()
+        .await
+        .expect("hand call")
+        .error_for_status()
+        .expect("success")
+        .json()
+        .await
+        .expect("decode")
+}
+
+fn clients(base: &str) -> (Client, reqwest::Client, String) {
+    let client = Client::new(
+        Config::builder()
+            .service_url(base)
+            .authenticator(BearerToken::new("bench-token"))
+            .build()
+            .expect("config"),
+    )
+    .expect("client");
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("reqwest client");
+    let url = format!("{base}/v2/assistants/assistant/environments/environment/message");
+    (client, http, url)
+}
+
+fn bench(c: &mut Criterion) {
+    let s = setup();
+    let (client, http, url) = clients(&s.base);
+    let body = request();
+    let mut group = c.benchmark_group("message_stateless");
+    group.bench_function("generated", |b| {
+        b.to_async(&s.runtime).iter(|| generated(&client, &body))
+    });
+    group.bench_function("by_hand", |b| {
+        b.to_async(&s.runtime).iter(|| by_hand(&http, &url, &body))
+    });
+    group.finish();
+}
+
+/// Interleaved rounds of both, so drift on a shared machine hits both alike; prints the
+/// ratio criterion's separate groups leave to the reader.
+fn ratio() {
+    let s = setup();
+    let (client, http, url) = clients(&s.base);
+    let body = request();
+    let rounds = 20;
+    let per_round = 500;
+    let (mut generated_total, mut hand_total) = (Duration::ZERO, Duration::ZERO);
+    s.runtime.block_on(async {
+        for _ in 0..100 {
+            generated(&client, &body).await;
+            by_hand(&http, &url, &body).await;
+        }
+        for _ in 0..rounds {
+            let start = Instant::now();
+            for _ in 0..per_round {
+                generated(&client, &body).await;
+            }
+            generated_total += start.elapsed();
+            let start = Instant::now();
+            for _ in 0..per_round {
+                by_hand(&http, &url, &body).await;
+            }
+            hand_total += start.elapsed();
+        }
+    });
+    let calls = f64::from(rounds * per_round);
+    let generated_us = generated_total.as_secs_f64() * 1e6 / calls;
+    let hand_us = hand_total.as_secs_f64() * 1e6 / calls;
+    println!(
+        "message_stateless: generated {generated_us:.1} µs/call, by hand {hand_us:.1} µs/call, \
+         overhead ratio {:.3} ({} calls each)",
+        generated_us / hand_us,
+        calls
+    );
+}
+
+criterion_group!(benches, bench);
+
+fn main() {
+    ratio();
+    benches();
+    criterion::Criterion::default()
+        .configure_from_args()
+        .final_summary();
+}

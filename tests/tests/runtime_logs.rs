@@ -1,0 +1,123 @@
+//! What the client logs through `tracing`: a span per call with its operation, attempt and
+//! status, and never a credential. Alone in its test binary: `tracing` caches per call site
+//! whether anyone listens, and tests running beside this one without a subscriber would
+//! race that cache.
+
+mod runtime_support;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use runtime_support::*;
+use wa_client::auth::IamAuthenticator;
+use wa_client::{Client, Config};
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const PASSWORD: &str = "pAsSwOrD-9876";
+const CLIENT_SECRET: &str = "cLiEnT-sEcReT-5555";
+
+fn assert_clean(text: &str) {
+    for secret in [API_KEY, PASSWORD, CLIENT_SECRET] {
+        assert!(!text.contains(secret), "`{secret}` leaked in: {text}");
+    }
+}
+
+/// An IAM stand-in that refuses, quoting the key it was sent.
+async fn echoing_iam() -> MockServer {
+    let iam = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(|request: &wiremock::Request| {
+            let sent = String::from_utf8_lossy(&request.body).into_owned();
+            ResponseTemplate::new(400).set_body_json(serde_json::json!({
+                "errorMessage": format!("Provided API key could not be found: {sent}"),
+            }))
+        })
+        .mount(&iam)
+        .await;
+    iam
+}
+
+/// Collects everything a `tracing` subscriber writes.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Captured {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn logs_name_the_operation_attempt_and_status_but_no_secret() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(captured.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::callsite::rebuild_interest_cache();
+
+    let iam = echoing_iam().await;
+    let issuer = TokenIssuer::new(Duration::from_secs(3600));
+    let good_iam = iam_server(&issuer).await;
+    let service = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&service)
+        .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&service)
+        .await;
+
+    let failing = client(
+        &service,
+        IamAuthenticator::builder(API_KEY)
+            .url(iam.uri())
+            .build()
+            .unwrap(),
+    );
+    failing.delete_session("a", "e", "s").await.unwrap_err();
+
+    let working = Client::new(
+        Config::builder()
+            .service_url(service.uri())
+            .authenticator(
+                IamAuthenticator::builder(API_KEY)
+                    .url(good_iam.uri())
+                    .client_id_and_secret("bx", CLIENT_SECRET)
+                    .build()
+                    .unwrap(),
+            )
+            .header("X-Api-Key", PASSWORD)
+            .retries(2, Duration::from_millis(5))
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    working.delete_session("a", "e", "s").await.unwrap();
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("wa_client.call"), "{logs}");
+    assert!(logs.contains("operation_id=\"deleteSession\""), "{logs}");
+    assert!(logs.contains("attempt=2"), "{logs}");
+    assert!(logs.contains("status=503"), "{logs}");
+    assert!(logs.contains("retrying"), "{logs}");
+    assert_clean(&logs);
+    assert!(!logs.contains("token-1"), "the access token leaked: {logs}");
+}

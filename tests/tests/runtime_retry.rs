@@ -1,0 +1,277 @@
+//! Retries: which answers are tried again, how long the client waits, which bodies it
+//! will not replay.
+
+mod runtime_support;
+
+use std::time::{Duration, Instant};
+
+use runtime_support::*;
+use wa_client::models::StatelessMessageRequest;
+use wa_client::{Binary, Client, Config, Error, NoAuth, RetryPolicy};
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// Retries with waits of a few milliseconds, so tests stay fast.
+fn quick_retries(max: u32) -> RetryPolicy {
+    RetryPolicy::new(max, Duration::from_millis(20)).initial_interval(Duration::from_millis(5))
+}
+
+fn retrying_client(url: &str, policy: RetryPolicy) -> Client {
+    Client::new(
+        Config::builder()
+            .service_url(url)
+            .authenticator(NoAuth)
+            .retry_policy(policy)
+            .build()
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+async fn fail_then_succeed(status: u16, failures: u64) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(status).set_body_string("busy"))
+        .up_to_n_times(failures)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(message_answer("hi")))
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn message(
+    client: &Client,
+) -> wa_client::Result<wa_client::Response<wa_client::models::StatelessMessageResponse>> {
+    client
+        .message_stateless(
+            ASSISTANT,
+            ENVIRONMENT,
+            Some(&StatelessMessageRequest::default()),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn retries_429_and_5xx_then_succeeds_resending_the_same_body() {
+    for status in [429, 500, 502, 503, 504] {
+        let server = fail_then_succeed(status, 2).await;
+        let client = retrying_client(&server.uri(), quick_retries(4));
+        let answer = message(&client)
+            .await
+            .unwrap_or_else(|e| panic!("{status}: {e}"));
+        assert_eq!(answer.status(), 200);
+        let received = server.received_requests().await.unwrap();
+        assert_eq!(received.len(), 3, "status {status}");
+        assert!(received.iter().all(|r| r.body == received[0].body));
+        assert_eq!(received[0].body, b"{}");
+    }
+}
+
+#[tokio::test]
+async fn gives_up_after_max_retries_with_the_last_error() {
+    let server = fail_then_succeed(503, 10).await;
+    let client = retrying_client(&server.uri(), quick_retries(2));
+    let err = message(&client).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(err.as_http().unwrap().message, "busy");
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn retries_are_off_by_default() {
+    let server = fail_then_succeed(503, 1).await;
+    let client = retrying_client(&server.uri(), RetryPolicy::disabled());
+    assert_eq!(message(&client).await.unwrap_err().status().unwrap(), 503);
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert!(
+        !Config::builder()
+            .build()
+            .unwrap()
+            .retry_policy()
+            .is_enabled()
+    );
+}
+
+#[tokio::test]
+async fn no_retry_on_400_or_501() {
+    for status in [400, 401, 404, 501] {
+        let server = fail_then_succeed(status, 1).await;
+        let client = retrying_client(&server.uri(), quick_retries(4));
+        let err = message(&client).await.unwrap_err();
+        assert_eq!(err.status().unwrap().as_u16(), status);
+        assert_eq!(
+            server.received_requests().await.unwrap().len(),
+            1,
+            "{status}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn retry_after_seconds_wins_over_the_backoff() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(message_answer("hi")))
+        .mount(&server)
+        .await;
+    // Backoff alone would wait at most 20 ms.
+    let client = retrying_client(&server.uri(), quick_retries(1));
+    let start = Instant::now();
+    message(&client).await.unwrap();
+    let waited = start.elapsed();
+    assert!(
+        waited >= Duration::from_millis(950),
+        "waited only {waited:?}"
+    );
+    assert!(waited < Duration::from_secs(5), "waited {waited:?}");
+}
+
+#[tokio::test]
+async fn retry_after_http_date_is_honoured() {
+    let server = MockServer::start().await;
+    // An HTTP date has whole seconds: 3 s ahead is at least 2 s of waiting.
+    let at = std::time::SystemTime::now() + Duration::from_secs(3);
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(503).insert_header("Retry-After", httpdate(at).as_str()),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(message_answer("hi")))
+        .mount(&server)
+        .await;
+    let client = retrying_client(&server.uri(), quick_retries(1));
+    let start = Instant::now();
+    message(&client).await.unwrap();
+    let waited = start.elapsed();
+    assert!(
+        waited >= Duration::from_millis(1900),
+        "waited only {waited:?}"
+    );
+    assert!(waited < Duration::from_secs(6), "waited {waited:?}");
+}
+
+/// RFC 7231 IMF-fixdate, written here so the test does not share the client's parser.
+fn httpdate(at: std::time::SystemTime) -> String {
+    let secs = at.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let days = secs / 86400;
+    let (h, m, s) = ((secs % 86400) / 3600, (secs % 3600) / 60, secs % 60);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][(days % 7) as usize];
+    let months = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!(
+        "{weekday}, {d:02} {} {year} {h:02}:{m:02}:{s:02} GMT",
+        months[(month - 1) as usize]
+    )
+}
+
+#[tokio::test]
+async fn backoff_is_exponential_with_full_jitter_and_capped() {
+    let policy = RetryPolicy::new(10, Duration::from_secs(30));
+    assert_eq!(policy.max_retries(), 10);
+    // Indirectly: the waits of real retries stay under the cap.
+    let server = fail_then_succeed(503, 3).await;
+    let client = retrying_client(
+        &server.uri(),
+        RetryPolicy::new(3, Duration::from_millis(50)).initial_interval(Duration::from_millis(40)),
+    );
+    let start = Instant::now();
+    message(&client).await.unwrap();
+    // 40 ms, then 50 ms (capped from 80), then 50 ms (capped from 160), at most.
+    assert!(start.elapsed() < Duration::from_millis(140 + 500));
+}
+
+#[tokio::test]
+async fn a_streamed_body_is_never_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let client = retrying_client(&server.uri(), quick_retries(4));
+    let chunks = futures::stream::iter(vec![
+        Ok::<_, std::io::Error>(bytes_of("PK\u{3}\u{4}zip")),
+        Ok(bytes_of("more")),
+    ]);
+    let err = client
+        .create_release_import(ASSISTANT, &Default::default(), Binary::from_stream(chunks))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().unwrap(), 503);
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].body, b"PK\x03\x04zipmore");
+
+    // The same body in memory is replayable, and is retried.
+    let err = client
+        .create_release_import(
+            ASSISTANT,
+            &Default::default(),
+            Binary::from_bytes(b"PK\x03\x04zipmore".to_vec()),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().unwrap(), 503);
+    assert_eq!(server.received_requests().await.unwrap().len(), 1 + 5);
+}
+
+fn bytes_of(s: &str) -> wa_client::__private::bytes::Bytes {
+    wa_client::__private::bytes::Bytes::copy_from_slice(s.as_bytes())
+}
+
+#[tokio::test]
+async fn connection_errors_are_retried_until_the_server_is_up() {
+    // Find a free port, then leave it closed for a while.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+
+    let no_retries = retrying_client(&url, RetryPolicy::disabled());
+    let err = message(&no_retries).await.unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+
+    let client = retrying_client(
+        &url,
+        RetryPolicy::new(50, Duration::from_millis(40)).initial_interval(Duration::from_millis(20)),
+    );
+    let starter = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+        let server = MockServer::builder().listener(listener).start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(message_answer("up")))
+            .mount(&server)
+            .await;
+        server
+    });
+    let answer = message(&client)
+        .await
+        .expect("succeeds once the server is up");
+    assert_eq!(answer.status(), 200);
+    let server = starter.await.unwrap();
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}

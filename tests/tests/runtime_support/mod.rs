@@ -1,0 +1,118 @@
+//! Shared pieces of the runtime tests: a token service that counts what it hands out, and
+//! clients pointed at local servers.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, SystemTime};
+
+use wa_client::auth::ManualClock;
+use wa_client::{Authenticator, Client, Config};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+pub const API_KEY: &str = "sEcReT-api-key-0123456789";
+pub const ASSISTANT: &str = "asst";
+pub const ENVIRONMENT: &str = "env";
+
+/// Hands out `token-1`, `token-2`, … living `lifetime`, after `delay`.
+#[derive(Clone)]
+pub struct TokenIssuer {
+    pub issued: Arc<AtomicUsize>,
+    pub lifetime: Duration,
+    pub delay: Duration,
+}
+
+impl TokenIssuer {
+    pub fn new(lifetime: Duration) -> Self {
+        TokenIssuer {
+            issued: Arc::new(AtomicUsize::new(0)),
+            lifetime,
+            delay: Duration::ZERO,
+        }
+    }
+
+    pub fn count(&self) -> usize {
+        self.issued.load(Ordering::SeqCst)
+    }
+}
+
+impl Respond for TokenIssuer {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let n = self.issued.fetch_add(1, Ordering::SeqCst) + 1;
+        let now = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs();
+        ResponseTemplate::new(200)
+            .set_body_json(serde_json::json!({
+                "access_token": format!("token-{n}"),
+                "refresh_token": "not-used",
+                "token_type": "Bearer",
+                "expires_in": self.lifetime.as_secs(),
+                "expiration": now + self.lifetime.as_secs(),
+            }))
+            .set_delay(self.delay)
+    }
+}
+
+/// An IAM stand-in at `/identity/token` serving `issuer`.
+pub async fn iam_server(issuer: &TokenIssuer) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/identity/token"))
+        .respond_with(issuer.clone())
+        .mount(&server)
+        .await;
+    server
+}
+
+/// A manual clock starting now.
+pub fn clock() -> ManualClock {
+    ManualClock::new(SystemTime::now())
+}
+
+/// A client for `server` with `auth` and otherwise default settings.
+pub fn client(server: &MockServer, auth: impl Authenticator) -> Client {
+    Client::new(
+        Config::builder()
+            .service_url(server.uri())
+            .authenticator(auth)
+            .build()
+            .expect("valid configuration"),
+    )
+    .expect("client")
+}
+
+/// Answers every `DELETE` of a session with 200, the rest with 404.
+pub async fn session_server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// The `Authorization` headers the server received, in order.
+pub async fn authorizations(server: &MockServer) -> Vec<String> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|r| r.headers.get("authorization"))
+        .map(|v| v.to_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// One stateless-message answer the models accept.
+pub fn message_answer(text: &str) -> serde_json::Value {
+    serde_json::json!({
+        "output": {
+            "generic": [{ "response_type": "text", "text": text }],
+            "intents": [{ "intent": "greeting", "confidence": 0.98 }]
+        },
+        "context": {}
+    })
+}
