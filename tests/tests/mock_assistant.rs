@@ -60,7 +60,7 @@ async fn sessions_are_created_used_and_deleted() {
     let client = client(&server, NoAuth);
     let (a, e) = (server.assistant_id(), server.environment_id());
 
-    let session = client.create_session(&a, &e, None).await.unwrap();
+    let session = client.create_session(a, e, None).await.unwrap();
     assert_eq!(session.status(), 201);
     assert_eq!(session.session_id.len(), 36, "{}", session.session_id);
     assert!(
@@ -74,7 +74,7 @@ async fn sessions_are_created_used_and_deleted() {
     );
 
     let answer = client
-        .message(&a, &e, &session.session_id, Some(&text_request("hello")))
+        .message(a, e, &session.session_id, Some(&text_request("hello")))
         .await
         .unwrap();
     assert_eq!(
@@ -89,13 +89,13 @@ async fn sessions_are_created_used_and_deleted() {
     assert_eq!(answer.user_id, session.session_id);
 
     client
-        .delete_session(&a, &e, &session.session_id)
+        .delete_session(a, e, &session.session_id)
         .await
         .unwrap();
     assert_eq!(server.session_count(), 0);
     let gone = http_error(
         client
-            .message(&a, &e, &session.session_id, Some(&text_request("hello")))
+            .message(a, e, &session.session_id, Some(&text_request("hello")))
             .await,
     );
     assert_eq!(gone.status, 404);
@@ -104,7 +104,7 @@ async fn sessions_are_created_used_and_deleted() {
         serde_json::from_str::<Value>(&gone.body).unwrap(),
         json!({"error": "Invalid Session", "code": 404})
     );
-    let again = http_error(client.delete_session(&a, &e, &session.session_id).await);
+    let again = http_error(client.delete_session(a, e, &session.session_id).await);
     assert_eq!(again.status, 404);
 }
 
@@ -117,28 +117,20 @@ async fn an_idle_session_expires_and_a_used_one_does_not() {
         .unwrap();
     let client = client(&server, NoAuth);
     let (a, e) = (server.assistant_id(), server.environment_id());
-    let busy = client
-        .create_session(&a, &e, None)
-        .await
-        .unwrap()
-        .into_body();
-    let idle = client
-        .create_session(&a, &e, None)
-        .await
-        .unwrap()
-        .into_body();
+    let busy = client.create_session(a, e, None).await.unwrap().into_body();
+    let idle = client.create_session(a, e, None).await.unwrap().into_body();
 
     // Each message resets the busy session's timeout; together they outlast it.
     for _ in 0..4 {
         tokio::time::sleep(Duration::from_millis(50)).await;
         client
-            .message(&a, &e, &busy.session_id, Some(&text_request("hi")))
+            .message(a, e, &busy.session_id, Some(&text_request("hi")))
             .await
             .unwrap();
     }
     let expired = http_error(
         client
-            .message(&a, &e, &idle.session_id, Some(&text_request("hi")))
+            .message(a, e, &idle.session_id, Some(&text_request("hi")))
             .await,
     );
     assert_eq!(expired.status, 404);
@@ -151,11 +143,7 @@ async fn the_stateful_context_is_kept_and_returned_on_request() {
     let server = MockAssistant::start().await.unwrap();
     let client = client(&server, NoAuth);
     let (a, e) = (server.assistant_id(), server.environment_id());
-    let session = client
-        .create_session(&a, &e, None)
-        .await
-        .unwrap()
-        .into_body();
+    let session = client.create_session(a, e, None).await.unwrap().into_body();
     let id = &session.session_id;
 
     // Without return_context the service leaves the context out.
@@ -166,7 +154,7 @@ async fn the_stateful_context_is_kept_and_returned_on_request() {
         }),
         ..Default::default()
     };
-    let answer = client.message(&a, &e, id, Some(&plain)).await.unwrap();
+    let answer = client.message(a, e, id, Some(&plain)).await.unwrap();
     assert!(answer.context.is_none());
     assert_eq!(
         texts(answer.output.generic.as_deref().unwrap()),
@@ -174,7 +162,7 @@ async fn the_stateful_context_is_kept_and_returned_on_request() {
     );
 
     let answer = client
-        .message(&a, &e, id, Some(&text_request("hello")))
+        .message(a, e, id, Some(&text_request("hello")))
         .await
         .unwrap();
     assert_eq!(
@@ -203,7 +191,7 @@ async fn the_stateful_context_is_kept_and_returned_on_request() {
         }))
         .unwrap(),
     );
-    let answer = client.message(&a, &e, id, Some(&change)).await.unwrap();
+    let answer = client.message(a, e, id, Some(&change)).await.unwrap();
     assert_eq!(
         texts(answer.output.generic.as_deref().unwrap()),
         ["This is turn 3 of our conversation."]
@@ -231,7 +219,7 @@ async fn the_stateless_context_round_trips_with_unknown_keys() {
     let (a, e) = (server.assistant_id(), server.environment_id());
 
     let first = client
-        .message_stateless(&a, &e, None)
+        .message_stateless(a, e, None)
         .await
         .unwrap()
         .into_body();
@@ -259,7 +247,7 @@ async fn the_stateless_context_round_trips_with_unknown_keys() {
         user_id: Some("user-7".into()),
     };
     let second = client
-        .message_stateless(&a, &e, Some(&request))
+        .message_stateless(a, e, Some(&request))
         .await
         .unwrap()
         .into_body();
@@ -289,14 +277,14 @@ async fn help_offers_options_whose_values_are_inputs_and_order_pauses() {
     let client = client(&server, NoAuth);
     let (a, e) = (server.assistant_id(), server.environment_id());
     let id = client
-        .create_session(&a, &e, None)
+        .create_session(a, e, None)
         .await
         .unwrap()
         .into_body()
         .session_id;
 
     let answer = client
-        .message(&a, &e, &id, Some(&text_request("help")))
+        .message(a, e, &id, Some(&text_request("help")))
         .await
         .unwrap();
     let [RuntimeResponseGeneric::Option(menu)] = answer.output.generic.as_deref().unwrap() else {
@@ -319,7 +307,7 @@ async fn help_offers_options_whose_values_are_inputs_and_order_pauses() {
         input: menu.options[0].value.input.clone(),
         ..Default::default()
     };
-    let answer = client.message(&a, &e, &id, Some(&picked)).await.unwrap();
+    let answer = client.message(a, e, &id, Some(&picked)).await.unwrap();
     match answer.output.generic.as_deref().unwrap() {
         [
             RuntimeResponseGeneric::Text(before),
@@ -334,7 +322,7 @@ async fn help_offers_options_whose_values_are_inputs_and_order_pauses() {
     }
 
     let answer = client
-        .message(&a, &e, &id, Some(&text_request("purple elephants")))
+        .message(a, e, &id, Some(&text_request("purple elephants")))
         .await
         .unwrap();
     assert_eq!(
@@ -438,7 +426,7 @@ async fn unknown_paths_ids_and_methods_are_refused() {
     let client = client(&server, NoAuth);
     let wrong = http_error(
         client
-            .create_session("someone-else", &server.environment_id(), None)
+            .create_session("someone-else", server.environment_id(), None)
             .await,
     );
     assert_eq!(wrong.status, 404);
@@ -468,7 +456,7 @@ async fn bearer_credentials_are_checked() {
         .unwrap();
     let (a, e) = (server.assistant_id(), server.environment_id());
 
-    let none = http_error(client(&server, NoAuth).create_session(&a, &e, None).await);
+    let none = http_error(client(&server, NoAuth).create_session(a, e, None).await);
     assert_eq!(none.status, 401);
     assert_eq!(none.message, "Unauthorized");
     assert_eq!(
@@ -477,7 +465,7 @@ async fn bearer_credentials_are_checked() {
     );
     let wrong = http_error(
         client(&server, BearerToken::new("wrong"))
-            .create_session(&a, &e, None)
+            .create_session(a, e, None)
             .await,
     );
     assert_eq!(wrong.status, 401);
@@ -485,7 +473,7 @@ async fn bearer_credentials_are_checked() {
 
     let token = BearerToken::new("right");
     let good = client(&server, token.clone());
-    good.create_session(&a, &e, None).await.unwrap();
+    good.create_session(a, e, None).await.unwrap();
     assert_eq!(
         server.last_request().unwrap().header("authorization"),
         Some("Bearer right")
@@ -502,7 +490,7 @@ async fn bearer_credentials_are_checked() {
     assert_eq!(raw.status(), 401);
     token.set_token("stale");
     assert_eq!(
-        http_error(good.create_session(&a, &e, None).await).status,
+        http_error(good.create_session(a, e, None).await).status,
         401
     );
     assert_eq!(server.requests_for("createSession").len(), 5);
@@ -518,25 +506,25 @@ async fn an_api_key_works_as_basic_credentials() {
     let (a, e) = (server.assistant_id(), server.environment_id());
 
     client(&server, BasicAuth::api_key("key-123").unwrap())
-        .create_session(&a, &e, None)
+        .create_session(a, e, None)
         .await
         .unwrap();
     let wrong_key = http_error(
         client(&server, BasicAuth::api_key("key-456").unwrap())
-            .create_session(&a, &e, None)
+            .create_session(a, e, None)
             .await,
     );
     assert_eq!(wrong_key.status, 401);
     let wrong_user = http_error(
         client(&server, BasicAuth::new("admin", "key-123").unwrap())
-            .create_session(&a, &e, None)
+            .create_session(a, e, None)
             .await,
     );
     assert_eq!(wrong_user.status, 401);
     // The key itself is not a bearer token.
     let as_bearer = http_error(
         client(&server, BearerToken::new("key-123"))
-            .create_session(&a, &e, None)
+            .create_session(a, e, None)
             .await,
     );
     assert_eq!(as_bearer.status, 401);
@@ -557,8 +545,8 @@ async fn the_iam_flow_runs_against_the_stand_in() {
         .unwrap();
     let with_iam = client(&server, iam);
 
-    with_iam.create_session(&a, &e, None).await.unwrap();
-    with_iam.create_session(&a, &e, None).await.unwrap();
+    with_iam.create_session(a, e, None).await.unwrap();
+    with_iam.create_session(a, e, None).await.unwrap();
     // One token, cached for the second call.
     let token_requests = server.requests_for("iamToken");
     assert_eq!(token_requests.len(), 1);
@@ -589,7 +577,7 @@ async fn the_iam_flow_runs_against_the_stand_in() {
         .build()
         .unwrap();
     let refused = client(&server, bad)
-        .create_session(&a, &e, None)
+        .create_session(a, e, None)
         .await
         .unwrap_err();
     assert!(
@@ -640,11 +628,11 @@ async fn the_token_endpoint_answers_like_iam() {
 
     let (a, e) = (server.assistant_id(), server.environment_id());
     let with_token = client(&server, BearerToken::new(token));
-    with_token.create_session(&a, &e, None).await.unwrap();
+    with_token.create_session(a, e, None).await.unwrap();
     // Past its lifetime the token is refused.
     tokio::time::sleep(Duration::from_millis(1100)).await;
     assert_eq!(
-        http_error(with_token.create_session(&a, &e, None).await).status,
+        http_error(with_token.create_session(a, e, None).await).status,
         401
     );
 
@@ -674,7 +662,10 @@ async fn the_token_endpoint_answers_like_iam() {
 async fn the_server_stops_when_dropped() {
     let server = MockAssistant::start().await.unwrap();
     let client = client(&server, NoAuth);
-    let (a, e) = (server.assistant_id(), server.environment_id());
+    let (a, e) = (
+        server.assistant_id().to_owned(),
+        server.environment_id().to_owned(),
+    );
     client.create_session(&a, &e, None).await.unwrap();
     let addr = server.addr();
     drop(server);
@@ -706,13 +697,13 @@ async fn a_typed_context_with_the_session_id_still_serializes_without_it() {
     let client = client(&server, NoAuth);
     let (a, e) = (server.assistant_id(), server.environment_id());
     let id = client
-        .create_session(&a, &e, None)
+        .create_session(a, e, None)
         .await
         .unwrap()
         .into_body()
         .session_id;
     let answer = client
-        .message(&a, &e, &id, Some(&text_request("hi")))
+        .message(a, e, &id, Some(&text_request("hi")))
         .await
         .unwrap();
     let context: MessageContext = answer.context.clone().unwrap();

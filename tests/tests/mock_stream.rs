@@ -33,7 +33,7 @@ async fn a_stateful_stream_has_partials_completes_and_a_final_response() {
     let client = client(&server);
     let (a, e) = (server.assistant_id(), server.environment_id());
     let id = client
-        .create_session(&a, &e, None)
+        .create_session(a, e, None)
         .await
         .unwrap()
         .into_body()
@@ -42,10 +42,7 @@ async fn a_stateful_stream_has_partials_completes_and_a_final_response() {
         input: Some(input("where is my order?", true)),
         ..Default::default()
     };
-    let response = client
-        .message_stream(&a, &e, &id, Some(&body))
-        .await
-        .unwrap();
+    let response = client.message_stream(a, e, &id, Some(&body)).await.unwrap();
     assert_eq!(
         response.headers()["content-type"].to_str().unwrap(),
         "text/event-stream"
@@ -152,7 +149,7 @@ async fn a_stateless_stream_carries_the_context_to_send_next() {
             ..Default::default()
         };
         let mut events = client
-            .message_stream_stateless(&a, &e, Some(&body))
+            .message_stream_stateless(a, e, Some(&body))
             .await
             .unwrap()
             .into_body();
@@ -201,14 +198,14 @@ async fn a_stream_to_an_expired_session_fails_before_any_event() {
     let client = client(&server);
     let (a, e) = (server.assistant_id(), server.environment_id());
     let id = client
-        .create_session(&a, &e, None)
+        .create_session(a, e, None)
         .await
         .unwrap()
         .into_body()
         .session_id;
     server.expire_sessions();
     let error = client
-        .message_stream(&a, &e, &id, Some(&MessageStreamRequest::default()))
+        .message_stream(a, e, &id, Some(&MessageStreamRequest::default()))
         .await
         .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
@@ -231,7 +228,7 @@ async fn events_arrive_one_by_one_with_a_stream_delay() {
     };
     let started = Instant::now();
     let mut events = client
-        .message_stream_stateless(&a, &e, Some(&body))
+        .message_stream_stateless(a, e, Some(&body))
         .await
         .unwrap()
         .into_body();

@@ -71,6 +71,8 @@ use server::State;
 pub struct MockAssistant {
     addr: SocketAddr,
     url: String,
+    assistant_id: String,
+    environment_id: String,
     state: Arc<Mutex<State>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -108,12 +110,14 @@ impl MockAssistant {
         self.addr
     }
 
-    pub fn assistant_id(&self) -> String {
-        self.lock().settings.assistant_id.clone()
+    /// The assistant id the stand-in serves.
+    pub fn assistant_id(&self) -> &str {
+        &self.assistant_id
     }
 
-    pub fn environment_id(&self) -> String {
-        self.lock().settings.environment_id.clone()
+    /// The environment id the stand-in serves.
+    pub fn environment_id(&self) -> &str {
+        &self.environment_id
     }
 
     /// Every request received so far, oldest first, including refused ones.
@@ -321,11 +325,15 @@ impl MockAssistantBuilder {
     pub async fn start(self) -> std::io::Result<MockAssistant> {
         let listener = tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
         let addr = listener.local_addr()?;
+        let assistant_id = self.settings.assistant_id.clone();
+        let environment_id = self.settings.environment_id.clone();
         let state = Arc::new(Mutex::new(State::new(self.settings)));
         let task = tokio::spawn(server::serve(listener, state.clone()));
         Ok(MockAssistant {
             addr,
             url: format!("http://{addr}"),
+            assistant_id,
+            environment_id,
             state,
             task,
         })
