@@ -88,7 +88,7 @@ async fn the_first_message_creates_the_session_and_later_ones_reuse_it() {
 async fn an_expired_session_is_recreated_and_the_message_resent_with_the_context() {
     let server = MockAssistant::builder()
         .bearer_token("t")
-        .session_timeout(Duration::from_millis(50))
+        .session_timeout(Duration::from_millis(250))
         .start()
         .await
         .unwrap();
@@ -97,7 +97,7 @@ async fn an_expired_session_is_recreated_and_the_message_resent_with_the_context
     conversation.send("my name is Ada").await.unwrap();
     let old_session = conversation.session_id().unwrap().to_owned();
 
-    tokio::time::sleep(Duration::from_millis(80)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(server.session_count(), 0, "the session should have expired");
     server.clear_requests();
 

@@ -214,7 +214,7 @@ async fn a_stream_to_an_expired_session_fails_before_any_event() {
 
 #[tokio::test]
 async fn events_arrive_one_by_one_with_a_stream_delay() {
-    let delay = Duration::from_millis(40);
+    let delay = Duration::from_millis(100);
     let server = MockAssistant::builder()
         .stream_delay(delay)
         .start()
@@ -242,6 +242,10 @@ async fn events_arrive_one_by_one_with_a_stream_delay() {
     let total = started.elapsed();
     // Three partials, one complete item, one final response: four gaps after the first.
     assert_eq!(rest.len(), 4);
-    assert!(first_at < delay, "the first event waited: {first_at:?}");
+    // The first event came well before the last was sent, not with the whole body.
+    assert!(
+        first_at + delay * 2 < total,
+        "the first event waited: {first_at:?} of {total:?}"
+    );
     assert!(total >= delay * 4, "the events came at once: {total:?}");
 }

@@ -44,7 +44,7 @@ use crate::{Client, EventStream, Response, Result, models};
 /// # }
 /// # tokio::runtime::Runtime::new().unwrap().block_on(run()).unwrap();
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Conversation {
     client: Client,
     assistant_id: String,
