@@ -7,7 +7,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work="$root/target/regenerate-check"
 rm -rf "$work"
 mkdir -p "$work/src"
-cp "$root/tests/specs/pets.yaml" "$work/spec.yaml"
+cp "$root/tests/specs/constructs/pets.yaml" "$work/spec.yaml"
 cp "$root/Cargo.lock" "$work/Cargo.lock"
 cat > "$work/Cargo.toml" <<TOML
 [package]

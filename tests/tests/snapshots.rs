@@ -16,14 +16,17 @@ fn watson_assistant_v2() {
     insta::assert_snapshot!(expand("../spec/assistant-v2.yaml"));
 }
 
+/// One snapshot per construct fixture (`specs/constructs/*.yaml`).
 #[test]
-fn pets_fixture() {
-    insta::assert_snapshot!(expand("specs/pets.yaml"));
-}
-
-#[test]
-fn constructs_fixture() {
-    insta::assert_snapshot!(expand("specs/constructs.yaml"));
+fn construct_fixtures() {
+    insta::glob!("../specs/constructs", "*.yaml", |path| {
+        let source = std::fs::read_to_string(path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let code = wa_codegen::Config::new()
+            .expand(&name, &source)
+            .unwrap_or_else(|d| panic!("{name} does not compile:\n{d}"));
+        insta::assert_snapshot!(code);
+    });
 }
 
 #[test]

@@ -92,6 +92,12 @@ impl fmt::Display for HttpError {
 }
 
 impl HttpError {
+    /// The body decoded as the error model the spec gives for this status (each method's
+    /// docs list them), such as `models::ErrorResponse`.
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        decode(self.status, self.body.as_bytes())
+    }
+
     pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Self {
         let body = String::from_utf8_lossy(body).into_owned();
         let message = error_message(&body).unwrap_or_else(|| {

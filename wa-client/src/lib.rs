@@ -26,6 +26,7 @@ pub mod auth;
 mod binary;
 pub mod config;
 mod conversation;
+mod encoding;
 mod env;
 pub mod error;
 mod from_env;

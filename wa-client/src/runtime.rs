@@ -12,18 +12,19 @@ use bytes::Bytes;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use futures::{Stream, StreamExt, TryStreamExt};
-use http::header::{ACCEPT, CONTENT_ENCODING, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
-use http::{HeaderMap, StatusCode};
+use http::header::{ACCEPT, CONTENT_ENCODING, CONTENT_TYPE, RETRY_AFTER};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub use http::Method;
+pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+
+pub use crate::encoding::{Multipart, QueryStyle};
 
 use tracing::Instrument;
 
 use crate::binary::{Binary, BinaryKind, BodyStream};
-use crate::config::{Config, header_pair};
+use crate::config::{Config, header_pair, is_sensitive_header};
 use crate::error::{Error, HttpError, Result, decode};
 use crate::response::Response;
 use crate::stream::EventStream;
@@ -129,7 +130,12 @@ impl Runtime {
     }
 
     /// This runtime, also sending `headers` with every request.
-    pub fn with_headers(mut self, headers: HeaderMap) -> Self {
+    pub fn with_headers(mut self, mut headers: HeaderMap) -> Self {
+        for (name, value) in headers.iter_mut() {
+            if is_sensitive_header(name.as_str()) {
+                value.set_sensitive(true);
+            }
+        }
         self.headers.extend(headers);
         self
     }
@@ -461,10 +467,36 @@ impl Request {
 
     /// Adds a query parameter; `None` adds nothing, a list adds the name once per item.
     pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<()> {
-        for text in scalar_texts(name, value)? {
-            self.query.push((name.to_owned(), text));
-        }
+        self.query_styled(name, value, QueryStyle::FormExploded)
+    }
+
+    /// Adds a query parameter written in an OpenAPI `style`.
+    pub fn query_styled<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: QueryStyle,
+    ) -> Result<()> {
+        let value = crate::encoding::to_value(name, value)?;
+        self.query
+            .extend(crate::encoding::query_pairs(name, &value, style)?);
         Ok(())
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body.
+    pub fn form<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<()> {
+        let text = crate::encoding::form_urlencoded(body)?;
+        self.body = Some((
+            "application/x-www-form-urlencoded".to_owned(),
+            BinaryKind::Bytes(Bytes::from(text)),
+        ));
+        Ok(())
+    }
+
+    /// Sets a `multipart/form-data` body.
+    pub fn multipart(&mut self, form: Multipart) {
+        let (content_type, bytes) = form.finish();
+        self.body = Some((content_type, BinaryKind::Bytes(bytes)));
     }
 
     /// Adds a header; `None` adds nothing, a list is sent comma-separated.

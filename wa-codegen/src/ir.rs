@@ -53,6 +53,8 @@ pub struct Operation {
     pub success: Success,
     /// For list operations: how to walk every page.
     pub pagination: Option<Pagination>,
+    /// Error statuses (`404`, `4XX`, `default`) with the model their body carries.
+    pub errors: Vec<(String, TypeRef)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +70,16 @@ pub struct Param {
     pub location: ParamLocation,
     pub ty: TypeRef,
     pub doc: Option<String>,
+    /// How a query parameter is written, when not the default (`form`, exploded).
+    pub style: Option<QueryStyle>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -82,6 +94,10 @@ pub enum BodyKind {
     Json(TypeRef),
     /// Raw bytes with this content type.
     Binary(String),
+    /// `application/x-www-form-urlencoded`.
+    Form(TypeRef),
+    /// `multipart/form-data`: one part per field of this model.
+    Multipart(TypeRef),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -94,6 +110,12 @@ pub enum Success {
     EventStream(TypeRef),
     /// Both forms: the method returns JSON, a sibling method `<name>_bytes` the raw body.
     JsonOrBinary(TypeRef),
+    /// Different bodies for different success statuses: an enum named `name`, one variant
+    /// per status (`None`: no body).
+    ByStatus {
+        name: String,
+        statuses: Vec<(u16, Option<TypeRef>)>,
+    },
 }
 
 /// Cursor pagination as the spec shows it: a query parameter taking the cursor, the response
@@ -122,6 +144,8 @@ pub enum TypeRef {
     F32,
     F64,
     Bool,
+    /// `format: binary`: raw bytes (a file part in multipart bodies).
+    Bytes,
     /// Any JSON value.
     Json,
     Vec(Box<TypeRef>),

@@ -119,3 +119,18 @@ pub fn format_tokens(tokens: &TokenStream) -> String {
         Err(_) => tokens.to_string(),
     }
 }
+
+/// Tokens of a type as one line of text, for doc comments (`Vec<models::Pet>`).
+pub(crate) fn format_tokens_inline(tokens: &TokenStream) -> String {
+    let text = tokens.to_string();
+    let mut out = String::with_capacity(text.len());
+    for part in text.split(' ') {
+        let glue = out.ends_with([':', '<', '&']) || part.starts_with([':', '<', '>', ',']);
+        if !out.is_empty() && !glue {
+            out.push(' ');
+        }
+        out.push_str(part);
+    }
+    out.replace("::std::vec::", "")
+        .replace("::std::string::", "")
+}

@@ -1,7 +1,8 @@
 //! Stage 1: spec text → `openapiv3::OpenAPI`, with positions for every node.
 
 use openapiv3::OpenAPI;
-use serde_yaml::Value;
+use serde_json::Value;
+use yaml_rust2::{Yaml, YamlLoader};
 
 use crate::diagnostics::{Ctxt, Diagnostic, Diagnostics, child};
 use crate::locate::Locations;
@@ -15,18 +16,14 @@ pub struct Loaded {
 /// Parses `source` (named `file` in messages). Refuses what is not OpenAPI 3.0.
 pub fn load(file: &str, source: &str) -> Result<Loaded, Diagnostics> {
     let locations = Locations::of(source);
-    let mut value: Value = match serde_yaml::from_str(source) {
+    let mut value = match parse_yaml(source) {
         Ok(v) => v,
-        Err(e) => {
-            let line_col = e.location().map(|l| (l.line(), l.column()));
+        Err((line_col, message)) => {
             return Err(Diagnostics(vec![Diagnostic {
                 file: file.to_owned(),
                 line_col,
                 pointer: "#".to_owned(),
-                message: format!(
-                    "the spec is not valid YAML: {}",
-                    strip_position(&e.to_string())
-                ),
+                message: format!("the spec is not valid YAML: {message}"),
             }]));
         }
     };
@@ -53,6 +50,50 @@ pub fn load(file: &str, source: &str) -> Result<Loaded, Diagnostics> {
     }
 }
 
+/// YAML text → JSON value. yaml-rust2 rather than serde_yaml, because serde_yaml refuses
+/// integers beyond 64 bits, which real specs use as bounds; here they become floats.
+fn parse_yaml(source: &str) -> Result<Value, (Option<(usize, usize)>, String)> {
+    let docs = YamlLoader::load_from_str(source).map_err(|e| {
+        let mark = e.marker();
+        (Some((mark.line(), mark.col() + 1)), e.info().to_owned())
+    })?;
+    match docs.into_iter().next() {
+        Some(doc) => Ok(to_json(doc)),
+        None => Err((None, "the file holds no YAML document".to_owned())),
+    }
+}
+
+fn to_json(yaml: Yaml) -> Value {
+    match yaml {
+        Yaml::Real(text) => text
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::Null, Value::Number),
+        Yaml::Integer(i) => Value::from(i),
+        Yaml::String(s) => Value::String(s),
+        Yaml::Boolean(b) => Value::Bool(b),
+        Yaml::Array(items) => Value::Array(items.into_iter().map(to_json).collect()),
+        Yaml::Hash(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (key_text(k), to_json(v)))
+                .collect(),
+        ),
+        Yaml::Alias(_) | Yaml::Null | Yaml::BadValue => Value::Null,
+    }
+}
+
+/// Mapping keys as JSON object keys: `200:` and `'200':` are the same response code.
+fn key_text(key: Yaml) -> String {
+    match key {
+        Yaml::String(s) | Yaml::Real(s) => s,
+        Yaml::Integer(i) => i.to_string(),
+        Yaml::Boolean(b) => b.to_string(),
+        Yaml::Null => "null".to_owned(),
+        other => format!("{other:?}"),
+    }
+}
+
 fn check_version(cx: &mut Ctxt<'_>, value: &Value) {
     match value.get("openapi") {
         Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => {}
@@ -74,22 +115,20 @@ fn check_version(cx: &mut Ctxt<'_>, value: &Value) {
             "#/swagger",
             "Swagger 2.0 documents are not supported: convert the document to OpenAPI 3.0",
         ),
-        None if !value.is_mapping() => cx.error("#", "the spec must be a YAML mapping"),
+        None if !value.is_object() => cx.error("#", "the spec must be a YAML mapping"),
         None => cx.error("#", "missing `openapi` field: expected `openapi: 3.0.x`"),
     }
 }
 
 fn scalar_text(v: &Value) -> String {
-    serde_yaml::to_string(v)
-        .map(|s| s.trim().to_owned())
-        .unwrap_or_default()
+    v.to_string()
 }
 
 /// openapiv3 keeps integer bounds as `i64` and rejects the whole document when one is out of
 /// range or fractional. Bounds do not change the generated code, so such a bound is dropped.
 fn relax_integer_bounds(value: &mut Value) {
     match value {
-        Value::Mapping(map) => {
+        Value::Object(map) => {
             if map.get("type").and_then(Value::as_str) == Some("integer") {
                 for key in ["minimum", "maximum", "multipleOf"] {
                     if map.get(key).is_some_and(|v| v.as_i64().is_none()) {
@@ -99,8 +138,7 @@ fn relax_integer_bounds(value: &mut Value) {
             }
             map.values_mut().for_each(relax_integer_bounds);
         }
-        Value::Sequence(items) => items.iter_mut().for_each(relax_integer_bounds),
-        Value::Tagged(tagged) => relax_integer_bounds(&mut tagged.value),
+        Value::Array(items) => items.iter_mut().for_each(relax_integer_bounds),
         _ => {}
     }
 }
@@ -116,9 +154,4 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
         }
     }
     pointer
-}
-
-/// serde_yaml appends " at line L column C"; the diagnostic carries the position itself.
-fn strip_position(message: &str) -> &str {
-    message.find(" at line ").map_or(message, |i| &message[..i])
 }

@@ -4,7 +4,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, ident, rust_type};
-use crate::ir::{Api, BodyKind, Operation, Param, ParamLocation, Success, TypeRef};
+use crate::ir::{
+    Api, BodyKind, Operation, Param, ParamLocation, QueryStyle, Success, TypeDef, TypeKind, TypeRef,
+};
 
 pub(super) fn emit_client(api: &Api) -> TokenStream {
     let url = api.default_service_url.clone().unwrap_or_default();
@@ -40,7 +42,10 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
             }
         }
     });
-    let methods = api.operations.iter().map(emit_operation);
+    let methods = api
+        .operations
+        .iter()
+        .map(|op| emit_operation(op, &api.types));
     quote! {
         #[doc = #about]
         #[doc = ""]
@@ -110,7 +115,7 @@ fn arg_type(ty: &TypeRef, models: &TokenStream, lifetime: &TokenStream) -> Token
     }
 }
 
-fn emit_operation(op: &Operation) -> TokenStream {
+fn emit_operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
     let models = quote!(models::);
     let name = ident(&op.method_name);
     let mut doc = op.doc.clone().unwrap_or_default();
@@ -118,10 +123,17 @@ fn emit_operation(op: &Operation) -> TokenStream {
         "\n\n`{} {}` (operation `{}`)",
         op.http_method, op.path, op.id
     ));
+    if !op.errors.is_empty() {
+        doc.push_str("\n\nError answers (read with `HttpError::json`):");
+        for (status, ty) in &op.errors {
+            let t = crate::format_tokens_inline(&rust_type(ty, &models));
+            doc.push_str(&format!("\n- `{status}`: `{t}`"));
+        }
+    }
     let doc = doc_attrs(Some(&doc));
     let args = arguments(op, &models, &TokenStream::new());
     let arg_names = argument_names(op);
-    let request = build_request(op);
+    let request = build_request(op, types);
     let (ret, finish) = match &op.success {
         Success::Empty => (quote!(()), quote!(response.empty().await)),
         Success::Json(ty) | Success::JsonOrBinary(ty) => {
@@ -132,6 +144,26 @@ fn emit_operation(op: &Operation) -> TokenStream {
             quote!(::wa_client::__private::bytes::Bytes),
             quote!(response.bytes().await),
         ),
+        Success::ByStatus { name, statuses } => {
+            let enum_ty = ident(name);
+            let arms = statuses.iter().map(|(code, ty)| {
+                let variant = format_ident!("Status{code}");
+                match ty {
+                    Some(ty) => {
+                        let t = rust_type(ty, &models);
+                        quote!(#code => response.json::<#t>().await.map(|r| r.map(models::#enum_ty::#variant)),)
+                    }
+                    None => quote!(#code => response.empty().await.map(|r| r.map(|()| models::#enum_ty::#variant)),),
+                }
+            });
+            (
+                quote!(models::#enum_ty),
+                quote!(match response.status().as_u16() {
+                    #(#arms)*
+                    _ => response.bytes().await.map(|r| r.map(models::#enum_ty::Other)),
+                }),
+            )
+        }
         Success::EventStream(ty) => {
             let t = rust_type(ty, &models);
             (
@@ -231,7 +263,7 @@ fn arguments(op: &Operation, models: &TokenStream, lifetime: &TokenStream) -> Ve
     }
     if let Some(body) = &op.body {
         let ty = match &body.kind {
-            BodyKind::Json(ty) => {
+            BodyKind::Json(ty) | BodyKind::Form(ty) | BodyKind::Multipart(ty) => {
                 let t = rust_type(ty, models);
                 quote!(&#t)
             }
@@ -261,7 +293,7 @@ fn argument_names(op: &Operation) -> Vec<String> {
     names
 }
 
-fn build_request(op: &Operation) -> TokenStream {
+fn build_request(op: &Operation, types: &[TypeDef]) -> TokenStream {
     let method = ident(&op.http_method);
     let id = &op.id;
     let mut format = String::new();
@@ -300,6 +332,8 @@ fn build_request(op: &Operation) -> TokenStream {
     let body = op.body.as_ref().map(|body| {
         let call = match &body.kind {
             BodyKind::Json(_) => quote!(request.json(body)?;),
+            BodyKind::Form(_) => quote!(request.form(body)?;),
+            BodyKind::Multipart(ty) => multipart_parts(ty, types),
             BodyKind::Binary(content_type) => quote!(request.binary(#content_type, body);),
         };
         if body.required {
@@ -325,10 +359,58 @@ fn build_request(op: &Operation) -> TokenStream {
 /// `request.query("name", value)` and friends.
 fn param_call(p: &Param, value: TokenStream) -> TokenStream {
     let wire = &p.wire_name;
+    let style = p.style.map(|s| match s {
+        QueryStyle::Form => quote!(Form),
+        QueryStyle::SpaceDelimited => quote!(SpaceDelimited),
+        QueryStyle::PipeDelimited => quote!(PipeDelimited),
+        QueryStyle::DeepObject => quote!(DeepObject),
+    });
     match p.location {
+        ParamLocation::Query if style.is_some() => {
+            quote!(request.query_styled(#wire, #value, ::wa_client::runtime::QueryStyle::#style)?;)
+        }
         ParamLocation::Query => quote!(request.query(#wire, #value)?;),
         ParamLocation::Header => quote!(request.header(#wire, #value)?;),
         ParamLocation::Cookie => quote!(request.cookie(#wire, #value)?;),
         ParamLocation::Path => quote!(),
+    }
+}
+
+/// One part per field of the body's model: `format: binary` fields as files, the rest as text.
+fn multipart_parts(ty: &TypeRef, types: &[TypeDef]) -> TokenStream {
+    let fields = match ty {
+        TypeRef::Named(name) => {
+            types
+                .iter()
+                .find(|t| &t.name == name)
+                .and_then(|t| match &t.kind {
+                    TypeKind::Struct(s) => Some(s),
+                    _ => None,
+                })
+        }
+        _ => None,
+    };
+    let Some(s) = fields else { return quote!() };
+    let parts = s.fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let wire = &f.wire_name;
+        let optional = !f.required || f.nullable;
+        match (&f.ty, optional) {
+            (TypeRef::Bytes, false) => quote!(form.bytes(#wire, &body.#field);),
+            (TypeRef::Bytes, true) => quote! {
+                if let ::std::option::Option::Some(value) = &body.#field { form.bytes(#wire, value); }
+            },
+            _ => quote!(form.text(#wire, &body.#field)?;),
+        }
+    });
+    let extra = s.additional.as_ref().map(|(field, _)| {
+        let field = ident(field);
+        quote!(for (name, value) in &body.#field { form.text(name, value)?; })
+    });
+    quote! {
+        let mut form = ::wa_client::runtime::Multipart::new();
+        #(#parts)*
+        #extra
+        request.multipart(form);
     }
 }

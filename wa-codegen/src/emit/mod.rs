@@ -40,6 +40,7 @@ pub(crate) fn rust_type(ty: &TypeRef, models: &TokenStream) -> TokenStream {
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
         TypeRef::Bool => quote!(bool),
+        TypeRef::Bytes => quote!(::wa_client::__private::bytes::Bytes),
         TypeRef::Json => quote!(::wa_client::__private::serde_json::Value),
         TypeRef::Vec(inner) => {
             let inner = rust_type(inner, models);

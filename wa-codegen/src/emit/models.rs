@@ -8,6 +8,12 @@ use crate::ir::{Api, Field, ParamsStruct, Struct, TypeDef, TypeKind, TypeRef};
 
 pub(super) fn emit_models(api: &Api) -> TokenStream {
     let types = api.types.iter().map(emit_type);
+    let by_status = api.operations.iter().filter_map(|op| match &op.success {
+        crate::ir::Success::ByStatus { name, statuses } => {
+            Some(emit_by_status(name, statuses, &op.method_name))
+        }
+        _ => None,
+    });
     let params = api.operations.iter().filter_map(|op| {
         op.optional_params
             .as_ref()
@@ -24,6 +30,7 @@ pub(super) fn emit_models(api: &Api) -> TokenStream {
         pub mod models {
             #(#types)*
             #(#params)*
+            #(#by_status)*
         }
     }
 }
@@ -205,6 +212,33 @@ fn emit_params(p: &ParamsStruct, method: &str) -> TokenStream {
         #[derive(Debug, Clone, Default, PartialEq)]
         pub struct #name {
             #(#fields)*
+        }
+    }
+}
+
+fn emit_by_status(name: &str, statuses: &[(u16, Option<TypeRef>)], method: &str) -> TokenStream {
+    let name = ident(name);
+    let here = TokenStream::new();
+    let doc =
+        format!(" What `Client::{method}` answers: one variant per success status of the spec.");
+    let variants = statuses.iter().map(|(code, ty)| {
+        let variant = quote::format_ident!("Status{code}");
+        let doc = format!(" `{code}`");
+        match ty {
+            Some(ty) => {
+                let t = rust_type(ty, &here);
+                quote!(#[doc = #doc] #variant(#t),)
+            }
+            None => quote!(#[doc = #doc] #variant,),
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+            /// A success status the spec does not list, with its raw body.
+            Other(::wa_client::__private::bytes::Bytes),
         }
     }
 }

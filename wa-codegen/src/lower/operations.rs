@@ -9,7 +9,7 @@ use super::{Lowerer, resolve, unescape};
 use crate::diagnostics::child;
 use crate::ir::{
     Body, BodyKind, GlobalParam, Operation, Pagination, Param, ParamLocation, ParamsStruct,
-    Success, TypeDef, TypeKind, TypeRef,
+    QueryStyle, Success, TypeDef, TypeKind, TypeRef,
 };
 use crate::names::{Namespace, field_name, type_name};
 
@@ -145,8 +145,25 @@ impl<'a> Lowerer<'a, '_> {
             let Some((param, at)) = resolve(self.cx, param, "parameters", map, &at) else {
                 continue;
             };
+            let mut style = None;
             let (data, location) = match param {
-                Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
+                Parameter::Query {
+                    parameter_data,
+                    style: s,
+                    ..
+                } => {
+                    let explode = parameter_data
+                        .explode
+                        .unwrap_or(matches!(s, openapiv3::QueryStyle::Form));
+                    style = match s {
+                        openapiv3::QueryStyle::Form if explode => None,
+                        openapiv3::QueryStyle::Form => Some(QueryStyle::Form),
+                        openapiv3::QueryStyle::SpaceDelimited => Some(QueryStyle::SpaceDelimited),
+                        openapiv3::QueryStyle::PipeDelimited => Some(QueryStyle::PipeDelimited),
+                        openapiv3::QueryStyle::DeepObject => Some(QueryStyle::DeepObject),
+                    };
+                    (parameter_data, ParamLocation::Query)
+                }
                 Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
                 Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path),
                 Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie),
@@ -191,6 +208,7 @@ impl<'a> Lowerer<'a, '_> {
                     location,
                     ty,
                     doc: data.description.clone(),
+                    style,
                 },
                 required: data.required || location == ParamLocation::Path,
                 global,
@@ -277,6 +295,7 @@ impl<'a> Lowerer<'a, '_> {
             .as_ref()
             .and_then(|b| self.lower_body(b, &child(pointer, "requestBody"), pascal));
         let success = self.lower_success(&op.responses, &child(pointer, "responses"), pascal);
+        let errors = self.lower_errors(&op.responses, &child(pointer, "responses"), pascal);
         let mut operation = Operation {
             id,
             method_name,
@@ -288,6 +307,7 @@ impl<'a> Lowerer<'a, '_> {
             body,
             success,
             pagination: None,
+            errors,
         };
         operation.pagination = self.find_pagination(&operation);
         operation
@@ -318,12 +338,24 @@ impl<'a> Lowerer<'a, '_> {
                 None => TypeRef::Json,
             };
             BodyKind::Json(ty)
-        } else if let Some(media) = body.content.keys().find(|k| is_form(k)) {
-            self.cx.error(
-                &child(&content, media),
-                format!("`{media}` request bodies are not supported yet"),
-            );
-            return None;
+        } else if let Some((media, m)) = body.content.iter().find(|(k, _)| is_form(k)) {
+            let at = child(&child(&content, media), "schema");
+            let ty = match &m.schema {
+                Some(s) => self.type_ref(s.into(), &at, &hint),
+                None => TypeRef::Json,
+            };
+            if media.starts_with("multipart/") {
+                if !matches!(&ty, TypeRef::Named(n) if self.struct_fields(n).is_some()) {
+                    self.cx.error(
+                        &at,
+                        "a `multipart/form-data` body must be an object schema with properties",
+                    );
+                    return None;
+                }
+                BodyKind::Multipart(ty)
+            } else {
+                BodyKind::Form(ty)
+            }
         } else if let Some(media) = body.content.keys().next() {
             BodyKind::Binary(media.clone())
         } else {
@@ -346,8 +378,6 @@ impl<'a> Lowerer<'a, '_> {
         pointer: &str,
         pascal: &str,
     ) -> Success {
-        let spec: &'a openapiv3::OpenAPI = self.spec;
-        let map = spec.components.as_ref().map(|c| &c.responses);
         let mut success: Vec<(u16, &'a ReferenceOr<openapiv3::Response>, String)> = responses
             .responses
             .iter()
@@ -361,23 +391,55 @@ impl<'a> Lowerer<'a, '_> {
             })
             .collect();
         success.sort_by_key(|(rank, ..)| *rank);
-        let chosen = success
-            .first()
-            .map(|(_, r, at)| (*r, at.clone()))
-            .or_else(|| {
-                responses
-                    .default
-                    .as_ref()
-                    .map(|r| (r, child(pointer, "default")))
-            });
-        let Some((response, at)) = chosen else {
-            return Success::Empty;
+        if success.is_empty() {
+            return match &responses.default {
+                Some(default) => self.lower_response(default, &child(pointer, "default"), pascal),
+                None => Success::Empty,
+            };
+        }
+        let lowered: Vec<(u16, Success)> = success
+            .iter()
+            .map(|(code, response, at)| (*code, self.lower_response(response, at, pascal)))
+            .collect();
+        if lowered.iter().all(|(_, s)| *s == lowered[0].1) {
+            return lowered[0].1.clone();
+        }
+        // Statuses with different bodies: an enum with one variant per status. Only JSON and
+        // empty bodies can be told apart this way.
+        let mut statuses = Vec::new();
+        for ((code, s), (_, _, at)) in lowered.into_iter().zip(&success) {
+            match s {
+                Success::Empty => statuses.push((code, None)),
+                Success::Json(ty) | Success::JsonOrBinary(ty) => statuses.push((code, Some(ty))),
+                _ => self.cx.error(
+                    at,
+                    "when success statuses answer with different bodies, each must be JSON or empty",
+                ),
+            }
+        }
+        let name = self.type_names.claim(&format!("{pascal}Success"));
+        Success::ByStatus { name, statuses }
+    }
+
+    fn lower_response(
+        &mut self,
+        response: &'a ReferenceOr<openapiv3::Response>,
+        pointer: &str,
+        pascal: &str,
+    ) -> Success {
+        let spec: &'a openapiv3::OpenAPI = self.spec;
+        let map = spec.components.as_ref().map(|c| &c.responses);
+        let hint = match response {
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix("#/components/responses/")
+                .map(type_name)
+                .unwrap_or_default(),
+            ReferenceOr::Item(_) => format!("{pascal}Response"),
         };
-        let Some((response, at)) = resolve(self.cx, response, "responses", map, &at) else {
+        let Some((response, at)) = resolve(self.cx, response, "responses", map, pointer) else {
             return Success::Empty;
         };
         let content = child(&at, "content");
-        let hint = format!("{pascal}Response");
         let schema_of = |media: &str| response.content.get(media).and_then(|m| m.schema.as_ref());
         let json = response.content.keys().find(|k| is_json(k));
         let binary = response
@@ -398,12 +460,9 @@ impl<'a> Lowerer<'a, '_> {
             };
         }
         if response.content.contains_key("text/event-stream") {
+            let at = child(&child(&content, "text/event-stream"), "schema");
             let ty = match schema_of("text/event-stream") {
-                Some(s) => self.type_ref(
-                    s.into(),
-                    &child(&child(&content, "text/event-stream"), "schema"),
-                    &format!("{pascal}Event"),
-                ),
+                Some(s) => self.type_ref(s.into(), &at, &format!("{pascal}Event")),
                 None => TypeRef::Json,
             };
             return Success::EventStream(ty);
@@ -413,6 +472,41 @@ impl<'a> Lowerer<'a, '_> {
         } else {
             Success::Empty
         }
+    }
+
+    /// Error statuses and the JSON model each one's body carries, for the method's docs.
+    fn lower_errors(
+        &mut self,
+        responses: &'a openapiv3::Responses,
+        pointer: &str,
+        pascal: &str,
+    ) -> Vec<(String, TypeRef)> {
+        let is_success =
+            |c: &StatusCode| matches!(c, StatusCode::Code(200..=299) | StatusCode::Range(2));
+        let has_success = responses.responses.keys().any(is_success);
+        let errors = responses
+            .responses
+            .iter()
+            .filter(|(code, _)| !is_success(code))
+            .map(|(code, r)| (code.to_string(), r))
+            .chain(
+                responses
+                    .default
+                    .iter()
+                    .filter(|_| has_success)
+                    .map(|r| ("default".to_owned(), r)),
+            );
+        let mut out = Vec::new();
+        for (code, response) in errors {
+            let at = child(pointer, &code);
+            let hint = format!("{pascal}{}", type_name(&code));
+            if let Success::Json(ty) | Success::JsonOrBinary(ty) =
+                self.lower_response(response, &at, &hint)
+            {
+                out.push((code, ty));
+            }
+        }
+        out
     }
 
     /// Recognises cursor pagination by shape: an optional `cursor` query parameter, and a
@@ -571,16 +665,23 @@ pub(crate) fn reachable_types(ops: &[LoweredOp], types: &[TypeDef]) -> HashSet<S
             push_ref(&p.ty, &mut stack);
         }
         if let Some(Body {
-            kind: BodyKind::Json(ty),
+            kind: BodyKind::Json(ty) | BodyKind::Form(ty) | BodyKind::Multipart(ty),
             ..
         }) = &op.body
         {
+            push_ref(ty, &mut stack);
+        }
+        for (_, ty) in &op.errors {
             push_ref(ty, &mut stack);
         }
         match &op.success {
             Success::Json(ty) | Success::EventStream(ty) | Success::JsonOrBinary(ty) => {
                 push_ref(ty, &mut stack)
             }
+            Success::ByStatus { statuses, .. } => statuses
+                .iter()
+                .flat_map(|(_, t)| t)
+                .for_each(|t| push_ref(t, &mut stack)),
             Success::Empty | Success::Binary => {}
         }
     }

@@ -285,6 +285,7 @@ impl<'a> Lowerer<'a, '_> {
             SchemaKind::Type(Type::String(s)) => match &s.format {
                 VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
                 VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Bytes,
                 _ => TypeRef::String,
             },
             SchemaKind::Type(Type::Integer(i)) => match &i.format {
@@ -429,7 +430,7 @@ impl<'a> Lowerer<'a, '_> {
         }
         // serde tries variants in order: the one with the most required fields first, so a
         // loose variant cannot swallow a value meant for a stricter one.
-        variants.sort_by(|a, b| b.0.cmp(&a.0));
+        variants.sort_by_key(|v| std::cmp::Reverse(v.0));
         TypeKind::Untagged {
             variants: variants.into_iter().map(|(_, v)| v).collect(),
         }
@@ -627,6 +628,7 @@ fn variant_name_of(ty: &TypeRef) -> String {
         TypeRef::I32 | TypeRef::I64 => "Integer".into(),
         TypeRef::F32 | TypeRef::F64 => "Number".into(),
         TypeRef::Bool => "Boolean".into(),
+        TypeRef::Bytes => "Bytes".into(),
         TypeRef::Json => "Json".into(),
         TypeRef::Vec(_) => "List".into(),
         TypeRef::Map(_) => "Map".into(),
