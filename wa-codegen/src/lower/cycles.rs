@@ -31,10 +31,10 @@ fn direct_name(ty: &TypeRef) -> Option<&str> {
 }
 
 pub(crate) fn box_cycles(types: &mut [TypeDef]) {
-    let index: HashMap<&str, usize> = types
+    let index: HashMap<String, usize> = types
         .iter()
         .enumerate()
-        .map(|(i, t)| (t.name.as_str(), i))
+        .map(|(i, t)| (t.name.clone(), i))
         .collect();
     let edges: Vec<Vec<usize>> = types
         .iter()
@@ -47,10 +47,9 @@ pub(crate) fn box_cycles(types: &mut [TypeDef]) {
         })
         .collect();
     let component = strongly_connected(&edges);
-    let names: Vec<String> = types.iter().map(|t| t.name.clone()).collect();
     for (i, def) in types.iter_mut().enumerate() {
         let boxed = |ty: &mut TypeRef| {
-            if let Some(j) = direct_name(ty).and_then(|n| names.iter().position(|m| m == n)) {
+            if let Some(j) = direct_name(ty).and_then(|n| index.get(n).copied()) {
                 if component[j] == component[i] {
                     *ty = TypeRef::Boxed(Box::new(ty.clone()));
                 }
