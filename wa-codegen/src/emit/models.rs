@@ -50,14 +50,13 @@ fn emit_type(def: &TypeDef) -> TokenStream {
             let names: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
             let wires: Vec<_> = variants.iter().map(|v| v.wire_value.as_str()).collect();
             let docs = wires.iter().map(|w| format!(" `{w}`"));
+            let attrs = serde_attrs(
+                quote!(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord),
+                quote!(),
+            );
             quote! {
                 #doc
-                #[derive(
-                    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord,
-                    ::wa_client::__private::serde::Serialize,
-                    ::wa_client::__private::serde::Deserialize,
-                )]
-                #[serde(crate = "::wa_client::__private::serde")]
+                #attrs
                 pub enum #name {
                     #( #[doc = #docs] #[serde(rename = #wires)] #names, )*
                     /// A value this client does not know yet, kept as sent.
@@ -93,14 +92,10 @@ fn emit_type(def: &TypeDef) -> TokenStream {
             let tys = variants.iter().map(|v| rust_type(&v.ty, &here));
             let unknown_doc =
                 format!(" A `{tag}` this client does not know yet, kept whole as JSON.");
+            let attrs = serde_attrs(quote!(Debug, Clone, PartialEq), quote!(tag = #tag));
             quote! {
                 #doc
-                #[derive(
-                    Debug, Clone, PartialEq,
-                    ::wa_client::__private::serde::Serialize,
-                    ::wa_client::__private::serde::Deserialize,
-                )]
-                #[serde(crate = "::wa_client::__private::serde", tag = #tag)]
+                #attrs
                 pub enum #name {
                     #( #[serde(rename = #tags)] #names(#tys), )*
                     #[doc = #unknown_doc]
@@ -112,16 +107,12 @@ fn emit_type(def: &TypeDef) -> TokenStream {
         TypeKind::Untagged { variants } => {
             let names = variants.iter().map(|v| ident(&v.rust_name));
             let tys = variants.iter().map(|v| rust_type(&v.ty, &here));
+            let attrs = serde_attrs(quote!(Debug, Clone, PartialEq), quote!(untagged));
             quote! {
                 #doc
                 ///
                 /// Decoded as the first variant, in this order, that the value fits.
-                #[derive(
-                    Debug, Clone, PartialEq,
-                    ::wa_client::__private::serde::Serialize,
-                    ::wa_client::__private::serde::Deserialize,
-                )]
-                #[serde(crate = "::wa_client::__private::serde", untagged)]
+                #attrs
                 pub enum #name {
                     #( #names(#tys), )*
                 }
@@ -142,16 +133,15 @@ fn emit_struct(name: &proc_macro2::Ident, doc: &TokenStream, s: &Struct) -> Toke
             pub #field: #ty,
         }
     });
-    let default =
-        (s.all_optional() && !s.fields.iter().any(|f| f.flatten)).then(|| quote!(Default,));
+    let derives = if s.all_optional() && !s.fields.iter().any(|f| f.flatten) {
+        quote!(Debug, Clone, PartialEq, Default)
+    } else {
+        quote!(Debug, Clone, PartialEq)
+    };
+    let attrs = serde_attrs(derives, quote!());
     quote! {
         #doc
-        #[derive(
-            Debug, Clone, PartialEq, #default
-            ::wa_client::__private::serde::Serialize,
-            ::wa_client::__private::serde::Deserialize,
-        )]
-        #[serde(crate = "::wa_client::__private::serde")]
+        #attrs
         pub struct #name {
             #(#fields)*
             #additional
@@ -240,5 +230,23 @@ fn emit_by_status(name: &str, statuses: &[(u16, Option<TypeRef>)], method: &str)
             /// A success status the spec does not list, with its raw body.
             Other(::wa_client::__private::bytes::Bytes),
         }
+    }
+}
+
+/// The derives and `#[serde]` attribute every serde model carries; the serde path goes
+/// through `wa_client`, so crates using `include_api!` need no serde dependency.
+fn serde_attrs(derives: TokenStream, serde: TokenStream) -> TokenStream {
+    let serde = if serde.is_empty() {
+        serde
+    } else {
+        quote!(, #serde)
+    };
+    quote! {
+        #[derive(
+            #derives,
+            ::wa_client::__private::serde::Serialize,
+            ::wa_client::__private::serde::Deserialize,
+        )]
+        #[serde(crate = "::wa_client::__private::serde" #serde)]
     }
 }
