@@ -54,8 +54,14 @@ async fn debug_of_every_authenticator_config_and_client_hides_secrets() {
         .unwrap()
         .with_header("Cookie", &format!("session={PASSWORD}"))
         .unwrap();
+    let mut extra = wa_client::runtime::HeaderMap::new();
+    extra.insert(
+        "authorization",
+        format!("Bearer {TOKEN}").parse().expect("header value"),
+    );
+    let with_map = client.with_headers(extra);
     assert_clean(&format!(
-        "{client:?} {client:#?} {per_call:?} {:?}",
+        "{client:?} {client:#?} {per_call:?} {:?} {with_map:?}",
         per_call.runtime()
     ));
 
