@@ -166,3 +166,27 @@ async fn errors_after_a_failed_token_call_hide_the_key() {
 fn client_for_port(service: &MockServer, auth: impl wa_client::Authenticator) -> Client {
     client(service, auth)
 }
+
+#[tokio::test]
+async fn a_short_key_does_not_scramble_the_message_around_it() {
+    let iam = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .set_body_json(serde_json::json!({"errorMessage": "key k is unknown"})),
+        )
+        .mount(&iam)
+        .await;
+    let service = session_server().await;
+    let auth = IamAuthenticator::builder("k")
+        .url(iam.uri())
+        .build()
+        .unwrap();
+    let err = client(&service, auth)
+        .delete_session("a", "e", "s")
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("the IAM token service refused"), "{text}");
+    assert!(text.contains("<redacted> is unknown"), "{text}");
+}

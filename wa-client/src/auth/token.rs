@@ -268,24 +268,55 @@ impl<F: Fetch> TokenManager<F> {
 pub(crate) fn redact(text: &str, secrets: &[&str]) -> String {
     let mut out = text.to_owned();
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
-        out = out.replace(secret, "<redacted>");
+        out = replace_whole(&out, secret);
         let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
         if encoded != *secret {
-            out = out.replace(&encoded, "<redacted>");
+            out = replace_whole(&out, &encoded);
         }
     }
     out
 }
 
+/// Replaces `secret` in `text`. A short secret (under 8 characters, such as `k`) is only
+/// replaced where it stands as a whole token, so it does not scramble words like `key`; a
+/// longer one cannot occur by chance and is replaced wherever it appears.
+fn replace_whole(text: &str, secret: &str) -> String {
+    if secret.len() >= 8 {
+        return text.replace(secret, "<redacted>");
+    }
+    let is_word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(secret) {
+        let before = if at > 0 {
+            rest[..at].chars().last()
+        } else {
+            out.chars().last()
+        };
+        let after = rest[at + secret.len()..].chars().next();
+        let inside_word = (is_word(before) && is_word(secret.chars().next()))
+            || (is_word(after) && is_word(secret.chars().last()));
+        out.push_str(&rest[..at]);
+        out.push_str(if inside_word { secret } else { "<redacted>" });
+        rest = &rest[at + secret.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A token service's failure as an error of this crate, secrets removed.
 pub(crate) fn service_error(service: &str, e: reqwest::Error, secrets: &[&str]) -> Error {
-    let mut message = format!("cannot get a token from the {service} token service: {e}");
+    // Only the quoted part is redacted: a short secret must not scramble our own words.
+    let mut quoted = e.to_string();
     let mut source = std::error::Error::source(&e);
     while let Some(s) = source {
-        message.push_str(&format!(": {s}"));
+        quoted.push_str(&format!(": {s}"));
         source = s.source();
     }
-    let message = redact(&message, secrets);
+    let message = format!(
+        "cannot get a token from the {service} token service: {}",
+        redact(&quoted, secrets)
+    );
     if e.is_timeout() {
         Error::Timeout(message.into())
     } else {
@@ -310,8 +341,8 @@ pub(crate) async fn read_answer(
         return Ok(body);
     }
     let http = crate::error::HttpError::new(status, headers, &body);
-    Err(Error::Authentication(redact(
-        &format!("the {service} token service refused: {http}"),
-        secrets,
+    Err(Error::Authentication(format!(
+        "the {service} token service refused: {}",
+        redact(&http.to_string(), secrets)
     )))
 }
