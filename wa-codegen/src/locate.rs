@@ -121,7 +121,7 @@ mod tests {
         assert_eq!(l.find("#/openapi"), Some((1, 1)));
         assert_eq!(l.find("#/info/title"), Some((3, 3)));
         assert_eq!(l.find("#/paths/~1a~0b~1c/get"), Some((6, 5)));
-        assert_eq!(l.find("#/paths/~1a~0b~1c/get/tags/1"), Some((7, 20)));
+        assert_eq!(l.find("#/paths/~1a~0b~1c/get/tags/1"), Some((7, 19)));
         assert_eq!(l.find("#/paths/~1a~0b~1c/get/responses/200"), Some((6, 5)));
     }
 }

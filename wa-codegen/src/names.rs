@@ -16,7 +16,7 @@ const KEYWORDS: &[&str] = &[
 /// `foo.bar`, `x-sdk`, `@type` and the like.
 fn words(name: &str) -> String {
     name.chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
         .collect()
 }
 

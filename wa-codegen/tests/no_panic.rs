@@ -91,7 +91,7 @@ fn replacement(rng: &mut Rng, refs: &[String]) -> Value {
         ),
         9 => yaml("{allOf: [{type: integer}, {type: object, properties: {a: {}}}]}"),
         10 => yaml(
-            "{type: object, properties: {'': {}, '1': {}, 'self': {}, 'Self': {}, 'a-b': {}, 'a_b': {}}}",
+            "{type: object, properties: {'': {}, '1': {}, 'self': {}, 'Self': {}, 'a-b': {}, 'a_b': {}, 'x²': {}, 'ünïcode': {}}}",
         ),
         11 => yaml("{in: query, name: q, style: deepObject, schema: {type: object}}"),
         _ if refs.is_empty() => Value::Null,
@@ -192,7 +192,7 @@ fn mutated_specs_never_panic() {
     let cases: usize = std::env::var("WA_FUZZ_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(300);
+        .unwrap_or(1000);
     let seed: u64 = std::env::var("WA_FUZZ_SEED")
         .ok()
         .and_then(|v| v.parse().ok())
