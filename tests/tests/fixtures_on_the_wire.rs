@@ -188,7 +188,7 @@ async fn awkward_names_reach_the_wire_unchanged() {
     let client = names::Client::new(config(&server)).unwrap();
     let params = names::models::GetV1ThingsByThingIdSubItemsParams {
         type_: Some("lower".into()),
-        type__2: Some("Upper".into()),
+        type_2: Some("Upper".into()),
         session: Some("abc".into()),
     };
     let kind = client

@@ -67,7 +67,10 @@ impl Namespace {
         if self.taken.insert(name.to_owned()) {
             return name.to_owned();
         }
-        let sep = if name.contains('_') || name.starts_with(char::is_lowercase) {
+        // `foo_bar` → `foo_bar_2`, `type_` → `type_2`, `FooBar` → `FooBar2`.
+        let sep = if name.ends_with('_') {
+            ""
+        } else if name.contains('_') || name.starts_with(char::is_lowercase) {
             "_"
         } else {
             ""
@@ -109,5 +112,7 @@ mod tests {
         assert_eq!(ns.claim("FooBar"), "FooBar2");
         assert_eq!(ns.claim("foo_bar"), "foo_bar");
         assert_eq!(ns.claim("foo_bar"), "foo_bar_2");
+        assert_eq!(ns.claim("type_"), "type_");
+        assert_eq!(ns.claim("type_"), "type_2");
     }
 }
