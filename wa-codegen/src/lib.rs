@@ -4,7 +4,7 @@
 //! calls [`Config::generate_file`] and turns [`Diagnostics`] into `compile_error!`s. The
 //! pipeline has three stages, each in its own module:
 //!
-//! 1. [`load`](crate::load): YAML text → `openapiv3::OpenAPI`, plus a map from JSON pointer
+//! 1. [`load`]: YAML text → `openapiv3::OpenAPI`, plus a map from JSON pointer
 //!    to line and column;
 //! 2. `lower`: the document → [`ir::Api`], every problem collected, none fatal on its own;
 //! 3. `emit`: the IR → a `TokenStream` that names the runtime by `::wa_client::` paths.
