@@ -34,19 +34,59 @@ pub fn load(file: &str, source: &str) -> Result<Loaded, Diagnostics> {
     relax_integer_bounds(&mut value);
 
     let mut cx = Ctxt::new(file, &locations);
-    match serde_path_to_error::deserialize::<_, OpenAPI>(value) {
+    match serde_path_to_error::deserialize::<_, OpenAPI>(&value) {
         Ok(api) => {
             cx.finish()?;
             Ok(Loaded { api, locations })
         }
         Err(e) => {
-            let pointer = pointer_of(e.path());
+            let pointer = pointer_under("#", e.path());
+            let (pointer, message) =
+                deeper(&value, &pointer).unwrap_or_else(|| (pointer, e.inner().to_string()));
             cx.error(
                 &pointer,
-                format!("not a valid OpenAPI 3.0 document: {}", e.inner()),
+                format!("not a valid OpenAPI 3.0 document: {message}"),
             );
             Err(cx.finish().unwrap_err())
         }
+    }
+}
+
+/// openapiv3's untagged `$ref`-or-item enums hide where inside them a problem lies, so a
+/// reported path can stop at `#/paths` or `#/components`. Reading their entries one by one
+/// finds the deeper node and its own message.
+fn deeper(root: &Value, pointer: &str) -> Option<(String, String)> {
+    fn first_error<T: serde::de::DeserializeOwned>(
+        root: &Value,
+        base: &str,
+    ) -> Option<(String, String)> {
+        let mut at = root;
+        for token in base.split('/').skip(1) {
+            at = at.get(token)?;
+        }
+        for (key, entry) in at.as_object()? {
+            if entry.get("$ref").is_some() {
+                continue;
+            }
+            if let Err(e) = serde_path_to_error::deserialize::<_, T>(entry) {
+                return Some((
+                    pointer_under(&child(base, key), e.path()),
+                    e.inner().to_string(),
+                ));
+            }
+        }
+        None
+    }
+    let components = || {
+        first_error::<openapiv3::Schema>(root, "#/components/schemas")
+            .or_else(|| first_error::<openapiv3::Parameter>(root, "#/components/parameters"))
+            .or_else(|| first_error::<openapiv3::Response>(root, "#/components/responses"))
+            .or_else(|| first_error::<openapiv3::RequestBody>(root, "#/components/requestBodies"))
+    };
+    match pointer {
+        "#" | "#/paths" => first_error::<openapiv3::PathItem>(root, "#/paths").or_else(components),
+        p if p.starts_with("#/components") => components(),
+        _ => None,
     }
 }
 
@@ -143,9 +183,9 @@ fn relax_integer_bounds(value: &mut Value) {
     }
 }
 
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
+fn pointer_under(base: &str, path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
-    let mut pointer = "#".to_owned();
+    let mut pointer = base.to_owned();
     for segment in path.iter() {
         match segment {
             Segment::Seq { index } => pointer = child(&pointer, &index.to_string()),
