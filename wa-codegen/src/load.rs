@@ -2,7 +2,6 @@
 
 use openapiv3::OpenAPI;
 use serde_json::Value;
-use yaml_rust2::{Yaml, YamlLoader};
 
 use crate::diagnostics::{Ctxt, Diagnostic, Diagnostics, child};
 use crate::locate::Locations;
@@ -15,15 +14,15 @@ pub struct Loaded {
 
 /// Parses `source` (named `file` in messages). Refuses what is not OpenAPI 3.0.
 pub fn load(file: &str, source: &str) -> Result<Loaded, Diagnostics> {
-    let locations = Locations::of(source);
-    let mut value = match parse_yaml(source) {
+    let (value, locations) = crate::locate::read(source);
+    let mut value = match value {
         Ok(v) => v,
-        Err((line_col, message)) => {
+        Err(e) => {
             return Err(Diagnostics(vec![Diagnostic {
                 file: file.to_owned(),
-                line_col,
+                line_col: Some((e.marker().line(), e.marker().col() + 1)),
                 pointer: "#".to_owned(),
-                message: format!("the spec is not valid YAML: {message}"),
+                message: format!("the spec is not valid YAML: {}", e.info()),
             }]));
         }
     };
@@ -87,50 +86,6 @@ fn deeper(root: &Value, pointer: &str) -> Option<(String, String)> {
         "#" | "#/paths" => first_error::<openapiv3::PathItem>(root, "#/paths").or_else(components),
         p if p.starts_with("#/components") => components(),
         _ => None,
-    }
-}
-
-/// YAML text → JSON value. yaml-rust2 rather than serde_yaml, because serde_yaml refuses
-/// integers beyond 64 bits, which real specs use as bounds; here they become floats.
-fn parse_yaml(source: &str) -> Result<Value, (Option<(usize, usize)>, String)> {
-    let docs = YamlLoader::load_from_str(source).map_err(|e| {
-        let mark = e.marker();
-        (Some((mark.line(), mark.col() + 1)), e.info().to_owned())
-    })?;
-    match docs.into_iter().next() {
-        Some(doc) => Ok(to_json(doc)),
-        None => Err((None, "the file holds no YAML document".to_owned())),
-    }
-}
-
-fn to_json(yaml: Yaml) -> Value {
-    match yaml {
-        Yaml::Real(text) => text
-            .parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map_or(Value::Null, Value::Number),
-        Yaml::Integer(i) => Value::from(i),
-        Yaml::String(s) => Value::String(s),
-        Yaml::Boolean(b) => Value::Bool(b),
-        Yaml::Array(items) => Value::Array(items.into_iter().map(to_json).collect()),
-        Yaml::Hash(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| (key_text(k), to_json(v)))
-                .collect(),
-        ),
-        Yaml::Alias(_) | Yaml::Null | Yaml::BadValue => Value::Null,
-    }
-}
-
-/// Mapping keys as JSON object keys: `200:` and `'200':` are the same response code.
-fn key_text(key: Yaml) -> String {
-    match key {
-        Yaml::String(s) | Yaml::Real(s) => s,
-        Yaml::Integer(i) => i.to_string(),
-        Yaml::Boolean(b) => b.to_string(),
-        Yaml::Null => "null".to_owned(),
-        other => format!("{other:?}"),
     }
 }
 

@@ -1,12 +1,15 @@
-//! Where each node of a YAML document stands: JSON pointer → line and column.
+//! Reading YAML: one pass of yaml-rust2's event parser yields both the document as a JSON
+//! value and where each node stands (JSON pointer → line and column).
 //!
-//! serde_yaml gives values without positions, so the document is read a second time with
-//! yaml-rust2's event parser, which reports a mark for every key and value.
+//! yaml-rust2 rather than serde_yaml, because serde_yaml refuses integers beyond 64 bits,
+//! which real specs use as bounds (here they become floats), and gives no positions.
 
 use std::collections::HashMap;
 
+use serde_json::{Map, Value};
+use yaml_rust2::Yaml;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::Marker;
+use yaml_rust2::scanner::{Marker, ScanError, TScalarStyle};
 
 use crate::diagnostics::child;
 
@@ -16,15 +19,22 @@ pub struct Locations {
     by_pointer: HashMap<String, (usize, usize)>,
 }
 
+/// The first document of `source` as JSON, and the positions of its nodes. On a scan error
+/// the positions read before the problem are kept, for the other diagnostics.
+pub fn read(source: &str) -> (Result<Value, ScanError>, Locations) {
+    let mut recorder = Recorder::default();
+    let scanned = Parser::new_from_str(source).load(&mut recorder, false);
+    let locations = Locations {
+        by_pointer: recorder.positions,
+    };
+    let value = scanned.map(|()| recorder.root.unwrap_or(Value::Null));
+    (value, locations)
+}
+
 impl Locations {
-    /// Reads the positions of `source`. A document that does not scan yields what was read
-    /// before the problem (serde_yaml reports the problem itself).
+    /// The positions of the nodes of `source`.
     pub fn of(source: &str) -> Self {
-        let mut recorder = Recorder::default();
-        let _ = Parser::new_from_str(source).load(&mut recorder, false);
-        Locations {
-            by_pointer: recorder.positions,
-        }
+        read(source).1
     }
 
     /// Line and column (1-based) of the node at `pointer`, or of its nearest ancestor that
@@ -43,11 +53,17 @@ impl Locations {
 enum Frame {
     Mapping {
         pointer: String,
+        anchor: usize,
+        /// A key read, whose value has not started yet.
         key: Option<(String, Marker)>,
+        /// The key of the value being read.
+        value_key: Option<String>,
+        map: Map<String, Value>,
     },
     Sequence {
         pointer: String,
-        next: usize,
+        anchor: usize,
+        items: Vec<Value>,
     },
 }
 
@@ -55,24 +71,33 @@ enum Frame {
 struct Recorder {
     stack: Vec<Frame>,
     positions: HashMap<String, (usize, usize)>,
+    anchors: HashMap<usize, Value>,
+    root: Option<Value>,
 }
 
 impl Recorder {
     /// Called when a node (scalar or container) starts; returns its pointer, or `None` when
-    /// the node is a mapping key.
-    fn node_start(&mut self, mark: Marker, key_text: Option<&str>) -> Option<String> {
+    /// the node is a mapping key (whose text is then kept for its value).
+    fn node_start(&mut self, mark: Marker, key_text: &str) -> Option<String> {
         let (pointer, at) = match self.stack.last_mut() {
             None => ("#".to_owned(), mark),
-            Some(Frame::Sequence { pointer, next }) => {
-                let p = child(pointer, &next.to_string());
-                *next += 1;
-                (p, mark)
+            Some(Frame::Sequence { pointer, items, .. }) => {
+                (child(pointer, &items.len().to_string()), mark)
             }
-            Some(Frame::Mapping { pointer, key }) => match key.take() {
+            Some(Frame::Mapping {
+                pointer,
+                key,
+                value_key,
+                ..
+            }) => match key.take() {
                 // A value: report it where its key stands, which is what a reader looks for.
-                Some((k, key_mark)) => (child(pointer, &k), key_mark),
+                Some((k, key_mark)) => {
+                    let p = child(pointer, &k);
+                    *value_key = Some(k);
+                    (p, key_mark)
+                }
                 None => {
-                    *key = Some((key_text.unwrap_or_default().to_owned(), mark));
+                    *key = Some((key_text.to_owned(), mark));
                     return None;
                 }
             },
@@ -82,28 +107,83 @@ impl Recorder {
             .or_insert((at.line(), at.col() + 1));
         Some(pointer)
     }
+
+    /// A node is complete: remember it if anchored and hand it to its parent.
+    fn node_end(&mut self, value: Value, anchor: usize) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, value.clone());
+        }
+        match self.stack.last_mut() {
+            None => {
+                self.root.get_or_insert(value);
+            }
+            Some(Frame::Sequence { items, .. }) => items.push(value),
+            Some(Frame::Mapping { map, value_key, .. }) => {
+                map.insert(value_key.take().unwrap_or_default(), value);
+            }
+        }
+    }
+}
+
+/// A scalar as JSON: plain ones resolved as YAML 1.2 core (null, bool, int, float),
+/// quoted ones and tagged ones as strings.
+fn scalar(text: String, style: TScalarStyle, tagged: bool) -> Value {
+    if style != TScalarStyle::Plain || tagged {
+        return Value::String(text);
+    }
+    match Yaml::from_str(&text) {
+        Yaml::Integer(i) => Value::from(i),
+        Yaml::Real(r) => r
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::Null, Value::Number),
+        Yaml::Boolean(b) => Value::Bool(b),
+        Yaml::Null => Value::Null,
+        _ => Value::String(text),
+    }
 }
 
 impl MarkedEventReceiver for Recorder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         match ev {
-            Event::Scalar(text, ..) => {
-                self.node_start(mark, Some(&text));
+            Event::Scalar(text, style, anchor, tag) => {
+                if self.node_start(mark, &text).is_some() {
+                    self.node_end(scalar(text, style, tag.is_some()), anchor);
+                }
             }
-            Event::Alias(_) => {
-                self.node_start(mark, Some(""));
+            Event::Alias(id) => {
+                if self.node_start(mark, "").is_some() {
+                    let value = self.anchors.get(&id).cloned().unwrap_or(Value::Null);
+                    self.node_end(value, 0);
+                }
             }
-            Event::MappingStart(..) => {
-                // A complex key is not something OpenAPI uses; it is recorded as an empty key.
-                let pointer = self.node_start(mark, Some("")).unwrap_or_default();
-                self.stack.push(Frame::Mapping { pointer, key: None });
+            Event::MappingStart(anchor, _) => {
+                // A complex key is not something OpenAPI uses; it is read as an empty key.
+                let pointer = self.node_start(mark, "").unwrap_or_default();
+                self.stack.push(Frame::Mapping {
+                    pointer,
+                    anchor,
+                    key: None,
+                    value_key: None,
+                    map: Map::new(),
+                });
             }
-            Event::SequenceStart(..) => {
-                let pointer = self.node_start(mark, Some("")).unwrap_or_default();
-                self.stack.push(Frame::Sequence { pointer, next: 0 });
+            Event::SequenceStart(anchor, _) => {
+                let pointer = self.node_start(mark, "").unwrap_or_default();
+                self.stack.push(Frame::Sequence {
+                    pointer,
+                    anchor,
+                    items: Vec::new(),
+                });
             }
             Event::MappingEnd | Event::SequenceEnd => {
-                self.stack.pop();
+                let (value, anchor) = match self.stack.pop() {
+                    Some(Frame::Mapping { map, anchor, .. }) => (Value::Object(map), anchor),
+                    Some(Frame::Sequence { items, anchor, .. }) => (Value::Array(items), anchor),
+                    None => return,
+                };
+                self.node_end(value, anchor);
             }
             _ => {}
         }
@@ -113,6 +193,20 @@ impl MarkedEventReceiver for Recorder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_values_like_yaml_and_keeps_big_integers() {
+        let src =
+            "a: &x {n: 1, s: '1', b: true, z: ~}\nb: *x\nbig: 99999999999999999999\n200: ok\n";
+        let value = read(src).0.unwrap();
+        assert_eq!(
+            value["a"],
+            serde_json::json!({"n": 1, "s": "1", "b": true, "z": null})
+        );
+        assert_eq!(value["b"], value["a"]);
+        assert_eq!(value["big"].as_f64(), Some(1e20));
+        assert_eq!(value["200"], "ok");
+    }
 
     #[test]
     fn finds_keys_items_and_nearest_ancestor() {
