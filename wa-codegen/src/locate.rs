@@ -148,12 +148,15 @@ impl MarkedEventReceiver for Recorder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         match ev {
             Event::Scalar(text, style, anchor, tag) => {
-                if self.node_start(mark, &text).is_some() {
+                // A key's text is kept by `node_start`; only a value is a node of its own.
+                let is_value = self.node_start(mark, &text).is_some();
+                if is_value {
                     self.node_end(scalar(text, style, tag.is_some()), anchor);
                 }
             }
             Event::Alias(id) => {
-                if self.node_start(mark, "").is_some() {
+                let is_value = self.node_start(mark, "").is_some();
+                if is_value {
                     let value = self.anchors.get(&id).cloned().unwrap_or(Value::Null);
                     self.node_end(value, 0);
                 }
