@@ -108,6 +108,21 @@ pub(crate) fn bearer_header(token: &str) -> Result<HeaderValue> {
     Ok(value)
 }
 
+/// The URL of a token endpoint: `base` with `endpoint` appended unless it already ends so,
+/// checked to be a URL (`service` names it in the error).
+pub(crate) fn token_endpoint_url(base: &str, endpoint: &str, service: &str) -> Result<String> {
+    let base = base.trim_end_matches('/');
+    let url = if base.ends_with(endpoint) {
+        base.to_owned()
+    } else {
+        format!("{base}{endpoint}")
+    };
+    url::Url::parse(&url).map_err(|e| {
+        Error::Configuration(format!("the {service} URL `{url}` is not a valid URL: {e}"))
+    })?;
+    Ok(url)
+}
+
 /// The HTTP client of a token service, with its own TLS switch and timeouts.
 pub(crate) fn token_http_client(
     disable_ssl_verification: bool,

@@ -159,17 +159,7 @@ impl CloudPakAuthenticatorBuilder {
                 "Cloud Pak for Data needs a password or an API key".into(),
             ));
         }
-        let base = self.url.trim_end_matches('/');
-        let url = if base.ends_with("/v1/authorize") {
-            base.to_owned()
-        } else {
-            format!("{base}/v1/authorize")
-        };
-        url::Url::parse(&url).map_err(|e| {
-            Error::Configuration(format!(
-                "the Cloud Pak for Data URL `{url}` is not a valid URL: {e}"
-            ))
-        })?;
+        let url = super::token_endpoint_url(&self.url, "/v1/authorize", "Cloud Pak for Data")?;
         let http = super::token_http_client(
             self.disable_ssl_verification,
             self.timeout,

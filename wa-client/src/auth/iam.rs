@@ -174,16 +174,8 @@ impl IamAuthenticatorBuilder {
                 ));
             }
         };
-        let base = self.url.unwrap_or_else(|| DEFAULT_IAM_URL.to_owned());
-        let base = base.trim_end_matches('/');
-        let url = if base.ends_with("/identity/token") {
-            base.to_owned()
-        } else {
-            format!("{base}/identity/token")
-        };
-        url::Url::parse(&url).map_err(|e| {
-            Error::Configuration(format!("the IAM URL `{url}` is not a valid URL: {e}"))
-        })?;
+        let base = self.url.as_deref().unwrap_or(DEFAULT_IAM_URL);
+        let url = super::token_endpoint_url(base, "/identity/token", "IAM")?;
         let http = super::token_http_client(
             self.disable_ssl_verification,
             self.timeout,
