@@ -62,11 +62,20 @@ impl<'a> Ctxt<'a> {
     }
 
     pub fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        let message = message.into();
+        // A node reached twice (a type and its attributes) reports its problem once.
+        if self
+            .found
+            .iter()
+            .any(|d| d.pointer == pointer && d.message == message)
+        {
+            return;
+        }
         self.found.push(Diagnostic {
             file: self.file.to_owned(),
             line_col: self.locations.find(pointer),
             pointer: pointer.to_owned(),
-            message: message.into(),
+            message,
         });
     }
 

@@ -98,42 +98,55 @@ pub(crate) fn resolve<'s, T>(
     map: Option<&'s indexmap::IndexMap<String, ReferenceOr<T>>>,
     pointer: &str,
 ) -> Option<(&'s T, String)> {
-    let mut current = item;
-    let mut at = pointer.to_owned();
+    match item {
+        ReferenceOr::Item(t) => Some((t, pointer.to_owned())),
+        ReferenceOr::Reference { reference } => {
+            let (t, name) = follow(cx, reference, section, map, pointer)?;
+            Some((
+                t,
+                crate::diagnostics::child(&format!("#/components/{section}"), &name),
+            ))
+        }
+    }
+}
+
+/// Follows `reference` (and any reference it leads to) within `#/components/<section>` to
+/// the item, returning it with its name there. Problems are reported at `pointer`.
+pub(crate) fn follow<'s, T>(
+    cx: &mut Ctxt<'_>,
+    reference: &str,
+    section: &str,
+    map: Option<&'s indexmap::IndexMap<String, ReferenceOr<T>>>,
+    pointer: &str,
+) -> Option<(&'s T, String)> {
+    let prefix = format!("#/components/{section}/");
+    let mut reference = reference;
     let mut seen = HashSet::new();
     loop {
-        match current {
-            ReferenceOr::Item(t) => return Some((t, at)),
-            ReferenceOr::Reference { reference } => {
-                let prefix = format!("#/components/{section}/");
-                let Some(name) = reference.strip_prefix(&prefix) else {
-                    cx.error(pointer, ref_problem(reference, section));
-                    return None;
-                };
-                let name = unescape(name);
-                if !seen.insert(name.clone()) {
-                    cx.error(
-                        pointer,
-                        format!("`$ref: {reference}` refers to itself in a cycle"),
-                    );
-                    return None;
-                }
-                match map.and_then(|m| m.get(&name)) {
-                    Some(next) => {
-                        current = next;
-                        at = crate::diagnostics::child(&format!("#/components/{section}"), &name);
-                    }
-                    None => {
-                        cx.error(
-                            pointer,
-                            format!(
-                                "unresolvable `$ref: {reference}`: no such {}",
-                                singular(section)
-                            ),
-                        );
-                        return None;
-                    }
-                }
+        let Some(name) = reference.strip_prefix(&prefix) else {
+            cx.error(pointer, ref_problem(reference, section));
+            return None;
+        };
+        let name = unescape(name);
+        if !seen.insert(name.clone()) {
+            cx.error(
+                pointer,
+                format!("`$ref: {reference}` refers to itself in a cycle"),
+            );
+            return None;
+        }
+        match map.and_then(|m| m.get(&name)) {
+            Some(ReferenceOr::Item(t)) => return Some((t, name)),
+            Some(ReferenceOr::Reference { reference: next }) => reference = next,
+            None => {
+                cx.error(
+                    pointer,
+                    format!(
+                        "unresolvable `$ref: {reference}`: no such {}",
+                        singular(section)
+                    ),
+                );
+                return None;
             }
         }
     }

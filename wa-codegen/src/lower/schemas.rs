@@ -7,7 +7,7 @@ use openapiv3::{
     StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
-use super::{Lowerer, ref_problem, unescape};
+use super::{Lowerer, unescape};
 use crate::diagnostics::child;
 use crate::ir::{EnumVariant, Field, Struct, TypeDef, TypeKind, TypeRef, UnionVariant};
 use crate::names::{Namespace, field_name, type_name};
@@ -160,35 +160,9 @@ impl<'a> Lowerer<'a, '_> {
         reference: &str,
         pointer: &str,
     ) -> Option<(&'a Schema, String)> {
-        let Some(key) = component_key(reference) else {
-            self.cx.error(pointer, ref_problem(reference, "schemas"));
-            return None;
-        };
         let spec: &'a openapiv3::OpenAPI = self.spec;
-        let mut seen = HashSet::new();
-        let mut key = key;
-        loop {
-            match spec.components.as_ref().and_then(|c| c.schemas.get(&key)) {
-                Some(ReferenceOr::Item(s)) => return Some((s, key)),
-                Some(ReferenceOr::Reference { reference }) if seen.insert(key.clone()) => {
-                    key = component_key(reference)?;
-                }
-                Some(ReferenceOr::Reference { .. }) => {
-                    self.cx.error(
-                        pointer,
-                        format!("`$ref: {reference}` is a cycle of references"),
-                    );
-                    return None;
-                }
-                None => {
-                    self.cx.error(
-                        pointer,
-                        format!("unresolvable `$ref: {reference}`: no such schema"),
-                    );
-                    return None;
-                }
-            }
-        }
+        let schemas = spec.components.as_ref().map(|c| &c.schemas);
+        super::follow(self.cx, reference, "schemas", schemas, pointer)
     }
 
     fn lower_kind(&mut self, schema: &'a Schema, pointer: &str, name: &str) -> TypeKind {
