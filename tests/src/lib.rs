@@ -3,22 +3,22 @@
 //! snapshots. Each module is what a downstream crate gets from `include_api!`.
 
 pub mod names {
-    wa_client::include_api!("specs/constructs/names.yaml");
+    wa_runtime::include_api!("specs/constructs/names.yaml");
 }
 
 pub mod parameters_and_bodies {
-    wa_client::include_api!("specs/constructs/parameters-and-bodies.yaml");
+    wa_runtime::include_api!("specs/constructs/parameters-and-bodies.yaml");
 }
 
 pub mod pets {
-    wa_client::include_api!("specs/constructs/pets.yaml");
+    wa_runtime::include_api!("specs/constructs/pets.yaml");
 }
 
 pub mod streams_and_binary {
-    wa_client::include_api!("specs/constructs/streams-and-binary.yaml");
+    wa_runtime::include_api!("specs/constructs/streams-and-binary.yaml");
 }
 
 /// Only the `sessions` operations of the Watson spec, and only the models they use.
 pub mod sessions_only {
-    wa_client::include_api!("../spec/assistant-v2.yaml", tags = ["sessions"]);
+    wa_runtime::include_api!("../spec/assistant-v2.yaml", tags = ["sessions"]);
 }

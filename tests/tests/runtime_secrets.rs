@@ -54,7 +54,7 @@ async fn debug_of_every_authenticator_config_and_client_hides_secrets() {
         .unwrap()
         .with_header("Cookie", &format!("session={PASSWORD}"))
         .unwrap();
-    let mut extra = wa_client::runtime::HeaderMap::new();
+    let mut extra = wa_client::HeaderMap::new();
     extra.insert(
         "authorization",
         format!("Bearer {TOKEN}").parse().expect("header value"),

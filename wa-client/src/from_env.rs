@@ -2,9 +2,7 @@
 
 use http::HeaderMap;
 
-use crate::Client;
-use crate::config::{Config, ConfigSource};
-use crate::error::Result;
+use crate::{Client, Config, ConfigSource, Result};
 
 impl Client {
     /// The service name under which [`Client::from_env`] reads its configuration.

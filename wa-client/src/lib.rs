@@ -19,49 +19,16 @@
 //! # }
 //! ```
 
-// Generated code names this crate by its absolute path, also from inside it.
-extern crate self as wa_client;
+// The runtime (configuration, authentication, transport, errors, streams) is its own crate,
+// so that crates compiling their own spec need not compile the Watson API; it is all
+// re-exported here.
+pub use wa_runtime::*;
 
-pub mod auth;
-mod binary;
-pub mod config;
 mod conversation;
-mod encoding;
-mod env;
-pub mod error;
 mod from_env;
 #[cfg(feature = "mock")]
 pub mod mock;
-mod response;
-pub mod runtime;
-mod secret;
-mod stream;
 
-pub use auth::{
-    Authenticator, BasicAuth, BearerToken, CloudPakAuthenticator, IamAuthenticator, NoAuth,
-};
-pub use binary::Binary;
-pub use config::{Config, ConfigBuilder, ConfigSource, RetryPolicy};
 pub use conversation::{Conversation, ConversationStream};
-pub use error::{DecodeError, Error, HttpError, Result};
-pub use response::Response;
-pub use secret::Secret;
-pub use stream::EventStream;
-pub use wa_macros::include_api;
-
-/// Timestamps of the API (`format: date-time`).
-pub type DateTime = chrono::DateTime<chrono::Utc>;
-
-/// Crates generated code refers to, so that crates using `include_api!` need not depend on
-/// them themselves. Not part of the public API.
-#[doc(hidden)]
-pub mod __private {
-    pub use bytes;
-    pub use chrono;
-    pub use futures;
-    pub use indexmap;
-    pub use serde;
-    pub use serde_json;
-}
 
 include_api!("../spec/assistant-v2.yaml");

@@ -7,7 +7,7 @@
 //! 1. [`load`]: YAML text → `openapiv3::OpenAPI`, plus a map from JSON pointer
 //!    to line and column;
 //! 2. `lower`: the document → [`ir::Api`], every problem collected, none fatal on its own;
-//! 3. `emit`: the IR → a `TokenStream` that names the runtime by `::wa_client::` paths.
+//! 3. `emit`: the IR → a `TokenStream` that names the runtime by `::wa_runtime::` paths.
 //!
 //! ```
 //! let spec = "openapi: 3.0.3\ninfo: {title: Pets, version: '1'}\npaths: {}\n";

@@ -13,8 +13,8 @@ use syn::{Ident, LitStr, Token, bracketed};
 /// Generates `models` and `Client` from an OpenAPI 3.0 YAML spec.
 ///
 /// ```ignore
-/// wa_client::include_api!("spec/my-api.yaml");
-/// wa_client::include_api!("spec/my-api.yaml", tags = ["sessions"], operations = ["message"]);
+/// wa_runtime::include_api!("spec/my-api.yaml");
+/// wa_runtime::include_api!("spec/my-api.yaml", tags = ["sessions"], operations = ["message"]);
 /// ```
 ///
 /// The path is relative to the calling crate's `Cargo.toml`. Options:

@@ -52,7 +52,7 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
         #description
         #[derive(Clone, Debug)]
         pub struct Client {
-            runtime: ::wa_client::runtime::Runtime,
+            runtime: ::wa_runtime::Runtime,
         }
 
         impl Client {
@@ -60,19 +60,19 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
             pub const DEFAULT_SERVICE_URL: &'static str = #url;
 
             /// A client with this configuration.
-            pub fn new(config: ::wa_client::Config) -> ::wa_client::Result<Self> {
-                let runtime = ::wa_client::runtime::Runtime::new(config, Self::DEFAULT_SERVICE_URL)?;
+            pub fn new(config: ::wa_runtime::Config) -> ::wa_runtime::Result<Self> {
+                let runtime = ::wa_runtime::Runtime::new(config, Self::DEFAULT_SERVICE_URL)?;
                 ::std::result::Result::Ok(Self::from_runtime(runtime))
             }
 
             /// A client over an existing runtime (sharing its connections and credentials).
-            pub fn from_runtime(mut runtime: ::wa_client::runtime::Runtime) -> Self {
+            pub fn from_runtime(mut runtime: ::wa_runtime::Runtime) -> Self {
                 #(#declares)*
                 Self { runtime }
             }
 
             /// The transport this client sends requests through.
-            pub fn runtime(&self) -> &::wa_client::runtime::Runtime {
+            pub fn runtime(&self) -> &::wa_runtime::Runtime {
                 &self.runtime
             }
 
@@ -93,10 +93,10 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
 
 fn location(l: ParamLocation) -> TokenStream {
     match l {
-        ParamLocation::Path => quote!(::wa_client::runtime::Location::Path),
-        ParamLocation::Query => quote!(::wa_client::runtime::Location::Query),
-        ParamLocation::Header => quote!(::wa_client::runtime::Location::Header),
-        ParamLocation::Cookie => quote!(::wa_client::runtime::Location::Cookie),
+        ParamLocation::Path => quote!(::wa_runtime::Location::Path),
+        ParamLocation::Query => quote!(::wa_runtime::Location::Query),
+        ParamLocation::Header => quote!(::wa_runtime::Location::Header),
+        ParamLocation::Cookie => quote!(::wa_runtime::Location::Cookie),
     }
 }
 
@@ -141,7 +141,7 @@ fn emit_operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
             (t.clone(), quote!(response.json::<#t>().await))
         }
         Success::Binary => (
-            quote!(::wa_client::__private::bytes::Bytes),
+            quote!(::wa_runtime::__private::bytes::Bytes),
             quote!(response.bytes().await),
         ),
         Success::ByStatus { name, statuses } => {
@@ -167,7 +167,7 @@ fn emit_operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
         Success::EventStream(ty) => {
             let t = rust_type(ty, &models);
             (
-                quote!(::wa_client::EventStream<#t>),
+                quote!(::wa_runtime::EventStream<#t>),
                 quote!(::std::result::Result::Ok(response.events::<#t>())),
             )
         }
@@ -179,7 +179,7 @@ fn emit_operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
     };
     let mut out = quote! {
         #doc
-        pub async fn #name(&self, #(#args),*) -> ::wa_client::Result<::wa_client::Response<#ret>> {
+        pub async fn #name(&self, #(#args),*) -> ::wa_runtime::Result<::wa_runtime::Response<#ret>> {
             #request
             #accept
             let response = self.runtime.execute(request).await?;
@@ -194,7 +194,7 @@ fn emit_operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
         );
         out.extend(quote! {
             #[doc = #doc]
-            pub async fn #bytes_name(&self, #(#args),*) -> ::wa_client::Result<::wa_client::Response<::wa_client::__private::bytes::Bytes>> {
+            pub async fn #bytes_name(&self, #(#args),*) -> ::wa_runtime::Result<::wa_runtime::Response<::wa_runtime::__private::bytes::Bytes>> {
                 #request
                 request.accept("application/octet-stream");
                 let response = self.runtime.execute(request).await?;
@@ -232,9 +232,9 @@ fn emit_operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
         out.extend(quote! {
             #[doc = #doc]
             pub fn #all_name<'a>(&'a self, #(#other_args,)* params: &models::#params_ty)
-                -> impl ::wa_client::__private::futures::Stream<Item = ::wa_client::Result<#item>> + 'a
+                -> impl ::wa_runtime::__private::futures::Stream<Item = ::wa_runtime::Result<#item>> + 'a
             {
-                ::wa_client::runtime::paginate(params.clone(), move |params: models::#params_ty| async move {
+                ::wa_runtime::paginate(params.clone(), move |params: models::#params_ty| async move {
                     let page = self.#name(#(#others,)* &params).await?.into_body();
                     let next = #pagination
                         .and_then(|p| p.#next.clone())
@@ -267,7 +267,7 @@ fn arguments(op: &Operation, models: &TokenStream, lifetime: &TokenStream) -> Ve
                 let t = rust_type(ty, models);
                 quote!(&#t)
             }
-            BodyKind::Binary(_) => quote!(::wa_client::Binary),
+            BodyKind::Binary(_) => quote!(::wa_runtime::Binary),
         };
         args.push(if body.required {
             quote!(body: #ty)
@@ -312,7 +312,7 @@ fn build_request(op: &Operation, types: &[TypeDef]) -> TokenStream {
             .find(|p| p.location == ParamLocation::Path && p.wire_name == wire)
         {
             let name = ident(&p.rust_name);
-            path_args.push(quote!(::wa_client::runtime::encode_path(#name)));
+            path_args.push(quote!(::wa_runtime::encode_path(#name)));
         }
         rest = &rest[start + len + 1..];
     }
@@ -350,7 +350,7 @@ fn build_request(op: &Operation, types: &[TypeDef]) -> TokenStream {
     };
     quote! {
         #[allow(unused_mut)]
-        let mut request = self.runtime.request(::wa_client::runtime::Method::#method, #id, #path);
+        let mut request = self.runtime.request(::wa_runtime::Method::#method, #id, #path);
         #(#params)*
         #body
     }
@@ -367,7 +367,7 @@ fn param_call(p: &Param, value: TokenStream) -> TokenStream {
     });
     match p.location {
         ParamLocation::Query if style.is_some() => {
-            quote!(request.query_styled(#wire, #value, ::wa_client::runtime::QueryStyle::#style)?;)
+            quote!(request.query_styled(#wire, #value, ::wa_runtime::QueryStyle::#style)?;)
         }
         ParamLocation::Query => quote!(request.query(#wire, #value)?;),
         ParamLocation::Header => quote!(request.header(#wire, #value)?;),
@@ -408,7 +408,7 @@ fn multipart_parts(ty: &TypeRef, types: &[TypeDef]) -> TokenStream {
         quote!(for (name, value) in &body.#field { form.text(name, value)?; })
     });
     quote! {
-        let mut form = ::wa_client::runtime::Multipart::new();
+        let mut form = ::wa_runtime::Multipart::new();
         #(#parts)*
         #extra
         request.multipart(form);

@@ -1,5 +1,5 @@
 //! Stage 3: [`ir::Api`](crate::ir::Api) → tokens. Generated code names the runtime only by
-//! absolute paths (`::wa_client::...`), so any crate depending on `wa-client` can expand it.
+//! absolute paths (`::wa_runtime::...`), so any crate depending on `wa-runtime` can expand it.
 
 mod client;
 mod models;
@@ -33,25 +33,25 @@ pub(crate) fn ident(name: &str) -> Ident {
 pub(crate) fn rust_type(ty: &TypeRef, models: &TokenStream) -> TokenStream {
     match ty {
         TypeRef::String => quote!(::std::string::String),
-        TypeRef::DateTime => quote!(::wa_client::DateTime),
-        TypeRef::Date => quote!(::wa_client::__private::chrono::NaiveDate),
+        TypeRef::DateTime => quote!(::wa_runtime::DateTime),
+        TypeRef::Date => quote!(::wa_runtime::__private::chrono::NaiveDate),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
         TypeRef::Bool => quote!(bool),
-        TypeRef::Bytes => quote!(::wa_client::__private::bytes::Bytes),
-        TypeRef::Json => quote!(::wa_client::__private::serde_json::Value),
+        TypeRef::Bytes => quote!(::wa_runtime::__private::bytes::Bytes),
+        TypeRef::Json => quote!(::wa_runtime::__private::serde_json::Value),
         TypeRef::Vec(inner) => {
             let inner = rust_type(inner, models);
             quote!(::std::vec::Vec<#inner>)
         }
         TypeRef::Map(inner) if **inner == TypeRef::Json => quote!(
-            ::wa_client::__private::serde_json::Map<::std::string::String, ::wa_client::__private::serde_json::Value>
+            ::wa_runtime::__private::serde_json::Map<::std::string::String, ::wa_runtime::__private::serde_json::Value>
         ),
         TypeRef::Map(inner) => {
             let inner = rust_type(inner, models);
-            quote!(::wa_client::__private::indexmap::IndexMap<::std::string::String, #inner>)
+            quote!(::wa_runtime::__private::indexmap::IndexMap<::std::string::String, #inner>)
         }
         TypeRef::Named(name) => {
             let name = ident(name);

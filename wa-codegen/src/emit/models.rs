@@ -100,7 +100,7 @@ fn emit_type(def: &TypeDef) -> TokenStream {
                     #( #[serde(rename = #tags)] #names(#tys), )*
                     #[doc = #unknown_doc]
                     #[serde(untagged)]
-                    #unknown(::wa_client::__private::serde_json::Value),
+                    #unknown(::wa_runtime::__private::serde_json::Value),
                 }
             }
         }
@@ -228,13 +228,13 @@ fn emit_by_status(name: &str, statuses: &[(u16, Option<TypeRef>)], method: &str)
         pub enum #name {
             #(#variants)*
             /// A success status the spec does not list, with its raw body.
-            Other(::wa_client::__private::bytes::Bytes),
+            Other(::wa_runtime::__private::bytes::Bytes),
         }
     }
 }
 
 /// The derives and `#[serde]` attribute every serde model carries; the serde path goes
-/// through `wa_client`, so crates using `include_api!` need no serde dependency.
+/// through `wa_runtime`, so crates using `include_api!` need no serde dependency.
 fn serde_attrs(derives: TokenStream, serde: TokenStream) -> TokenStream {
     let serde = if serde.is_empty() {
         serde
@@ -244,9 +244,9 @@ fn serde_attrs(derives: TokenStream, serde: TokenStream) -> TokenStream {
     quote! {
         #[derive(
             #derives,
-            ::wa_client::__private::serde::Serialize,
-            ::wa_client::__private::serde::Deserialize,
+            ::wa_runtime::__private::serde::Serialize,
+            ::wa_runtime::__private::serde::Deserialize,
         )]
-        #[serde(crate = "::wa_client::__private::serde" #serde)]
+        #[serde(crate = "::wa_runtime::__private::serde" #serde)]
     }
 }

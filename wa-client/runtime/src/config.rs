@@ -3,15 +3,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::{HeaderMap, HeaderName, HeaderValue};
+use http::HeaderMap;
 
 use crate::auth::{Authenticator, NoAuth};
 use crate::error::{Error, Result};
-
-pub use crate::env::ConfigSource;
+use crate::headers::header_pair;
 
 /// Everything a client needs besides the API itself. Build it with [`Config::builder`], or
-/// read it the way IBM's SDKs do with [`Config::from_env`].
+/// read it the way IBM's SDKs do with [`Config::from_env`](crate::Config::from_env).
 #[derive(Debug, Clone)]
 pub struct Config {
     pub(crate) service_url: Option<String>,
@@ -45,21 +44,6 @@ impl Config {
             config: Config::default(),
             problems: Vec::new(),
         }
-    }
-
-    /// Reads the configuration of service `service_name` (such as `ASSISTANT`) the way IBM's
-    /// SDKs do: from the file named by `IBM_CREDENTIALS_FILE`, `./ibm-credentials.env`,
-    /// `~/ibm-credentials.env`, then the environment; the first that holds any key of the
-    /// service wins. Keys of the older name `CONVERSATION` are read when `ASSISTANT` has none.
-    /// See [`ConfigSource`] for the keys.
-    pub fn from_env(service_name: &str) -> Result<Config> {
-        Config::from_source(service_name, &ConfigSource::system())
-    }
-
-    /// Like [`Config::from_env`], reading from `source` instead of this process (for tests,
-    /// or configuration kept elsewhere).
-    pub fn from_source(service_name: &str, source: &ConfigSource) -> Result<Config> {
-        crate::env::load(service_name, source)
     }
 
     /// The service URL, if one was set (the client falls back to the spec's).
@@ -281,27 +265,4 @@ impl ConfigBuilder {
             Err(Error::Configuration(self.problems.join("; ")))
         }
     }
-}
-
-/// A header name and value, the value marked sensitive (hidden from `Debug`) when the name
-/// suggests a credential.
-pub(crate) fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue)> {
-    let n = HeaderName::try_from(name)
-        .map_err(|_| Error::InvalidRequest(format!("`{name}` is not a valid header name")))?;
-    let mut v = HeaderValue::try_from(value).map_err(|_| {
-        Error::InvalidRequest(format!(
-            "the value of header `{name}` holds characters not allowed in a header"
-        ))
-    })?;
-    if is_sensitive_header(n.as_str()) {
-        v.set_sensitive(true);
-    }
-    Ok((n, v))
-}
-
-pub(crate) fn is_sensitive_header(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    ["auth", "cookie", "token", "secret", "key", "password"]
-        .iter()
-        .any(|word| name.contains(word))
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::auth::{BasicAuth, BearerToken, CloudPakAuthenticator, IamAuthenticator, NoAuth};
-use crate::config::{Config, RetryPolicy};
+use crate::config::{Config, ConfigBuilder, RetryPolicy};
 use crate::error::{Error, Result};
 
 /// The older service name, read when the requested one has no keys.
@@ -288,7 +288,7 @@ fn find(service: &str, source: &ConfigSource) -> Result<Properties> {
     )))
 }
 
-pub(crate) fn load(service_name: &str, source: &ConfigSource) -> Result<Config> {
+fn load(service_name: &str, source: &ConfigSource) -> Result<Config> {
     let props = find(&normalise(service_name), source)?;
     let mut builder = Config::builder();
     if let Some(url) = props.get("URL") {
@@ -321,10 +321,24 @@ pub(crate) fn load(service_name: &str, source: &ConfigSource) -> Result<Config> 
     })
 }
 
-fn authenticator(
-    props: &Properties,
-    builder: crate::config::ConfigBuilder,
-) -> Result<crate::config::ConfigBuilder> {
+impl Config {
+    /// Reads the configuration of service `service_name` (such as `ASSISTANT`) the way IBM's
+    /// SDKs do: from the file named by `IBM_CREDENTIALS_FILE`, `./ibm-credentials.env`,
+    /// `~/ibm-credentials.env`, then the environment; the first that holds any key of the
+    /// service wins. Keys of the older name `CONVERSATION` are read when `ASSISTANT` has none.
+    /// See [`ConfigSource`] for the keys.
+    pub fn from_env(service_name: &str) -> Result<Config> {
+        Config::from_source(service_name, &ConfigSource::system())
+    }
+
+    /// Like [`Config::from_env`], reading from `source` instead of this process (for tests,
+    /// or configuration kept elsewhere).
+    pub fn from_source(service_name: &str, source: &ConfigSource) -> Result<Config> {
+        load(service_name, source)
+    }
+}
+
+fn authenticator(props: &Properties, builder: ConfigBuilder) -> Result<ConfigBuilder> {
     let auth_type = match props.get("AUTH_TYPE") {
         Some(t) => t.to_ascii_lowercase(),
         None if props.get("APIKEY").is_some() => "iam".into(),

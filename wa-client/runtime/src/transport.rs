@@ -17,20 +17,18 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use http::{HeaderMap, HeaderValue, Method, StatusCode};
 
-pub use crate::encoding::{Multipart, QueryStyle};
+use crate::encoding::{Multipart, QueryStyle};
 
 use tracing::Instrument;
 
 use crate::binary::{Binary, BinaryKind, BodyStream};
-use crate::config::{Config, header_pair, is_sensitive_header};
+use crate::config::Config;
 use crate::error::{Error, HttpError, Result, decode};
+use crate::headers::{USER_AGENT_VALUE, header_pair, is_sensitive_header};
 use crate::response::Response;
 use crate::stream::EventStream;
-
-/// `User-Agent` of every request: this crate and its version.
-pub const USER_AGENT_VALUE: &str = concat!("wa-client/", env!("CARGO_PKG_VERSION"));
 
 /// Where a parameter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -130,7 +130,7 @@ pub(crate) fn token_http_client(
     connect_timeout: Duration,
 ) -> Result<reqwest::Client> {
     reqwest::Client::builder()
-        .user_agent(crate::runtime::USER_AGENT_VALUE)
+        .user_agent(crate::headers::USER_AGENT_VALUE)
         .danger_accept_invalid_certs(disable_ssl_verification)
         .timeout(timeout)
         .connect_timeout(connect_timeout)

@@ -1,0 +1,64 @@
+//! The runtime of clients that [`include_api!`] generates from an OpenAPI spec:
+//! configuration, authentication, transport, errors and streams. It knows no particular API.
+//!
+//! A crate that compiles its own spec depends on this crate alone:
+//!
+//! ```ignore
+//! wa_runtime::include_api!("openapi/petstore.yaml");
+//!
+//! # async fn run() -> wa_runtime::Result<()> {
+//! let client = Client::new(wa_runtime::Config::builder().build()?)?;
+//! # Ok(()) }
+//! ```
+//!
+//! Generated code names this crate by absolute paths (`::wa_runtime::...`).
+//!
+//! Modules are layered: each uses only those listed before it.
+//! `secret`, `error` → `headers`, `encoding`, `binary` → `auth` → `config` → `env` →
+//! `response`, `stream` → `transport`.
+
+// Generated code in doc tests and in this crate names the runtime by its absolute path.
+extern crate self as wa_runtime;
+
+pub mod auth;
+mod binary;
+pub mod config;
+mod encoding;
+mod env;
+pub mod error;
+mod headers;
+mod response;
+mod secret;
+mod stream;
+mod transport;
+
+pub use auth::{
+    Authenticator, BasicAuth, BearerToken, CloudPakAuthenticator, IamAuthenticator, NoAuth,
+};
+pub use binary::Binary;
+pub use config::{Config, ConfigBuilder, RetryPolicy};
+pub use encoding::{Multipart, QueryStyle};
+pub use env::ConfigSource;
+pub use error::{DecodeError, Error, HttpError, Result};
+pub use headers::USER_AGENT_VALUE;
+pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+pub use response::Response;
+pub use secret::Secret;
+pub use stream::EventStream;
+pub use transport::{Location, RawResponse, Request, Runtime, encode_path, paginate};
+pub use wa_macros::include_api;
+
+/// Timestamps (`format: date-time`).
+pub type DateTime = chrono::DateTime<chrono::Utc>;
+
+/// Crates generated code refers to, so that crates using `include_api!` need not depend on
+/// them themselves. Not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use bytes;
+    pub use chrono;
+    pub use futures;
+    pub use indexmap;
+    pub use serde;
+    pub use serde_json;
+}
