@@ -1,3 +1,3 @@
-wa_client::include_api!("../../../../tests/specs/bad/does-not-exist.yaml");
+wa_runtime::include_api!("specs/bad/does-not-exist.yaml");
 
 fn main() {}

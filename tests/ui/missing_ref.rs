@@ -1,3 +1,3 @@
-wa_client::include_api!("../../../../tests/specs/bad/missing-ref.yaml");
+wa_runtime::include_api!("specs/bad/missing-ref.yaml");
 
 fn main() {}

@@ -1,3 +1,3 @@
-wa_client::include_api!("../../../../tests/specs/bad/not-yaml.yaml");
+wa_runtime::include_api!("specs/bad/not-yaml.yaml");
 
 fn main() {}

@@ -1,3 +1,3 @@
-wa_client::include_api!("../../../../tests/specs/bad/openapi-31.yaml");
+wa_runtime::include_api!("specs/bad/openapi-31.yaml");
 
 fn main() {}

@@ -1,3 +1,3 @@
-wa_client::include_api!("../../../../tests/specs/constructs/pets.yaml", flavours = ["x"]);
+wa_runtime::include_api!("specs/constructs/pets.yaml", flavours = ["x"]);
 
 fn main() {}

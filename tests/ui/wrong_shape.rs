@@ -1,3 +1,3 @@
-wa_client::include_api!("../../../../tests/specs/bad/wrong-shape.yaml");
+wa_runtime::include_api!("specs/bad/wrong-shape.yaml");
 
 fn main() {}

@@ -1,6 +1,7 @@
 //! Problems found in a spec, collected rather than thrown (after serde_derive's `Ctxt`):
 //! every stage records what it finds and keeps going, so the user sees all problems at once.
 
+use std::cell::{OnceCell, RefCell};
 use std::fmt;
 
 use crate::locate::Locations;
@@ -45,51 +46,84 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
-/// Collects diagnostics for one spec file; turns JSON pointers into positions.
-pub(crate) struct Ctxt<'a> {
-    file: &'a str,
-    locations: &'a Locations,
-    found: Vec<Diagnostic>,
+/// Collects the problems of one spec file. Shared by reference through every stage
+/// (interior mutability, as serde_derive's `Ctxt`); [`Ctxt::check`] ends the run.
+pub(crate) struct Ctxt {
+    file: String,
+    locations: OnceCell<Locations>,
+    found: RefCell<Vec<Found>>,
 }
 
-impl<'a> Ctxt<'a> {
-    pub fn new(file: &'a str, locations: &'a Locations) -> Self {
+struct Found {
+    pointer: String,
+    message: String,
+    /// Where the problem lies when no node stands there (a YAML syntax error).
+    line_col: Option<(usize, usize)>,
+}
+
+impl Ctxt {
+    pub fn new(file: &str) -> Self {
         Ctxt {
-            file,
-            locations,
-            found: Vec::new(),
+            file: file.to_owned(),
+            locations: OnceCell::new(),
+            found: RefCell::new(Vec::new()),
         }
     }
 
-    pub fn error(&mut self, pointer: &str, message: impl Into<String>) {
-        let message = message.into();
+    /// Where the nodes of the document stand, once it has been read.
+    pub fn set_locations(&self, locations: Locations) {
+        let _ = self.locations.set(locations);
+    }
+
+    pub fn error(&self, pointer: &str, message: impl Into<String>) {
+        self.record(pointer, message.into(), None);
+    }
+
+    /// A problem at a known position rather than at a node.
+    pub fn error_at(&self, line_col: (usize, usize), pointer: &str, message: impl Into<String>) {
+        self.record(pointer, message.into(), Some(line_col));
+    }
+
+    fn record(&self, pointer: &str, message: String, line_col: Option<(usize, usize)>) {
+        let mut found = self.found.borrow_mut();
         // A node reached twice (a type and its attributes) reports its problem once.
-        if self
-            .found
+        if found
             .iter()
             .any(|d| d.pointer == pointer && d.message == message)
         {
             return;
         }
-        self.found.push(Diagnostic {
-            file: self.file.to_owned(),
-            line_col: self.locations.find(pointer),
+        found.push(Found {
             pointer: pointer.to_owned(),
             message,
+            line_col,
         });
     }
 
     pub fn has_errors(&self) -> bool {
-        !self.found.is_empty()
+        !self.found.borrow().is_empty()
     }
 
-    /// Ends collection: `Err` with everything found, if anything was.
-    pub fn finish(self) -> Result<(), Diagnostics> {
-        if self.found.is_empty() {
-            Ok(())
-        } else {
-            Err(Diagnostics(self.found))
+    /// Ends the run: `Err` with everything found, each placed at its node's line and column.
+    pub fn check(self) -> Result<(), Diagnostics> {
+        let found = self.found.into_inner();
+        if found.is_empty() {
+            return Ok(());
         }
+        let locations = self.locations.get();
+        Err(Diagnostics(
+            found
+                .into_iter()
+                .map(|f| Diagnostic {
+                    file: self.file.clone(),
+                    line_col: f
+                        .line_col
+                        .or_else(|| locations.and_then(|l| l.find(&f.pointer))),
+                    pointer: f.pointer,
+                    message: f.message,
+                })
+                .collect(),
+        ))
     }
 }
 

@@ -1,7 +1,9 @@
 //! The intermediate form between the OpenAPI document and Rust tokens.
 //!
-//! Invariants: every `TypeRef::Named` names a `TypeDef` in `Api::types`; every name (type,
-//! field, variant, method) is already a valid, unique Rust identifier, so emission only prints.
+//! Invariants: every `TypeRef::Named` holds the index of a `TypeDef` in `Api::types`, and
+//! `Api::types` is in emission order; every name (type, field, variant, method) is already a
+//! valid, unique Rust identifier; path templates are parsed and their parameters resolved;
+//! multipart bodies list their parts. Emission looks nothing up by name: it only prints.
 
 /// A whole API, ready to be emitted.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,8 +15,102 @@ pub struct Api {
     /// Parameters the client sends on every call (`x-sdk-global-param: true`).
     pub globals: Vec<GlobalParam>,
     pub operations: Vec<Operation>,
-    /// Models, in the order the spec declares them (inline ones after their parent).
+    /// Models, indexed by [`TypeId`], in the order they are emitted (the spec's order, an
+    /// inline model before the one that holds it).
     pub types: Vec<TypeDef>,
+}
+
+/// A model: its index in [`Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub usize);
+
+impl Api {
+    /// The model `id` names.
+    pub fn type_def(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+
+    /// Every type reference of the API: operations' parameters, bodies and answers, and the
+    /// models' fields, variants and aliases.
+    pub fn type_refs_mut(&mut self) -> Vec<&mut TypeRef> {
+        let mut out = Vec::new();
+        for op in &mut self.operations {
+            op.type_refs_mut(&mut out);
+        }
+        for def in &mut self.types {
+            out.extend(def.kind.type_refs_mut());
+        }
+        out
+    }
+}
+
+/// HTTP methods an OpenAPI path item can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl HttpMethod {
+    pub const ALL: [HttpMethod; 8] = [
+        HttpMethod::Get,
+        HttpMethod::Put,
+        HttpMethod::Post,
+        HttpMethod::Delete,
+        HttpMethod::Options,
+        HttpMethod::Head,
+        HttpMethod::Patch,
+        HttpMethod::Trace,
+    ];
+
+    /// The key of a path item holding this method's operation (`get`).
+    pub fn key(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "get",
+            HttpMethod::Put => "put",
+            HttpMethod::Post => "post",
+            HttpMethod::Delete => "delete",
+            HttpMethod::Options => "options",
+            HttpMethod::Head => "head",
+            HttpMethod::Patch => "patch",
+            HttpMethod::Trace => "trace",
+        }
+    }
+
+    /// The method as sent (`GET`), also the name of `http::Method`'s constant.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+}
+
+/// A path template parsed once: literal text and parameters, in path order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathTemplate {
+    /// The template as the spec writes it (`/v2/assistants/{assistant_id}`), for docs.
+    pub text: String,
+    pub parts: Vec<PathPart>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathPart {
+    Literal(String),
+    /// The operation's required parameter at this index.
+    Param(usize),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -41,9 +137,10 @@ pub struct Operation {
     /// The spec's operationId, or the name derived from method and path.
     pub id: String,
     pub method_name: String,
-    pub http_method: String,
-    /// Path template as in the spec, `/v2/assistants/{assistant_id}`.
-    pub path: String,
+    /// The tags the spec files the operation under.
+    pub tags: Vec<String>,
+    pub http_method: HttpMethod,
+    pub path: PathTemplate,
     pub doc: Option<String>,
     /// Required parameters, in the order they become method arguments (path first).
     pub required_params: Vec<Param>,
@@ -96,8 +193,36 @@ pub enum BodyKind {
     Binary(String),
     /// `application/x-www-form-urlencoded`.
     Form(TypeRef),
-    /// `multipart/form-data`: one part per field of this model.
-    Multipart(TypeRef),
+    /// `multipart/form-data`: one part per field of `model`.
+    Multipart {
+        model: TypeRef,
+        parts: Vec<MultipartPart>,
+        /// The model's field of properties it does not name, each sent as a text part.
+        additional: Option<String>,
+    },
+}
+
+impl BodyKind {
+    /// The model a caller passes, for bodies built from one.
+    pub fn model(&self) -> Option<&TypeRef> {
+        match self {
+            BodyKind::Json(ty) | BodyKind::Form(ty) | BodyKind::Multipart { model: ty, .. } => {
+                Some(ty)
+            }
+            BodyKind::Binary(_) => None,
+        }
+    }
+}
+
+/// One part of a multipart body: a field of the body's model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MultipartPart {
+    pub wire_name: String,
+    pub field: String,
+    /// `format: binary`: sent as a file; otherwise as text.
+    pub file: bool,
+    /// The field is an `Option`: the part is left out when it is `None`.
+    pub optional: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -151,8 +276,27 @@ pub enum TypeRef {
     Vec(Box<TypeRef>),
     /// JSON object with values of this type (`additionalProperties`).
     Map(Box<TypeRef>),
-    Named(String),
+    Named(TypeId),
     Boxed(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// The model this reference names, through `Vec`, `Map` and `Box`.
+    pub fn named(&self) -> Option<TypeId> {
+        match self {
+            TypeRef::Named(id) => Some(*id),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => inner.named(),
+            _ => None,
+        }
+    }
+
+    fn named_mut(&mut self) -> Option<&mut TypeId> {
+        match self {
+            TypeRef::Named(id) => Some(id),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => inner.named_mut(),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -215,6 +359,85 @@ pub struct UnionVariant {
     /// The tag value (tagged unions only).
     pub tag: Option<String>,
     pub ty: TypeRef,
+}
+
+impl Operation {
+    /// Every type reference of the operation, appended to `out`.
+    pub fn type_refs_mut<'s>(&'s mut self, out: &mut Vec<&'s mut TypeRef>) {
+        let params = self.required_params.iter_mut();
+        let optional = self.optional_params.iter_mut().flat_map(|s| &mut s.params);
+        out.extend(params.chain(optional).map(|p| &mut p.ty));
+        if let Some(Body {
+            kind: BodyKind::Json(ty) | BodyKind::Form(ty) | BodyKind::Multipart { model: ty, .. },
+            ..
+        }) = &mut self.body
+        {
+            out.push(ty);
+        }
+        match &mut self.success {
+            Success::Json(ty) | Success::EventStream(ty) | Success::JsonOrBinary(ty) => {
+                out.push(ty)
+            }
+            Success::ByStatus { statuses, .. } => {
+                out.extend(statuses.iter_mut().filter_map(|(_, t)| t.as_mut()))
+            }
+            Success::Empty | Success::Binary => {}
+        }
+        out.extend(self.errors.iter_mut().map(|(_, ty)| ty));
+        if let Some(p) = &mut self.pagination {
+            out.push(&mut p.item_type);
+        }
+    }
+}
+
+impl TypeKind {
+    /// The type references this model holds directly.
+    pub fn type_refs_mut(&mut self) -> Vec<&mut TypeRef> {
+        match self {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter_mut()
+                .map(|f| &mut f.ty)
+                .chain(s.additional.iter_mut().map(|(_, ty)| ty))
+                .collect(),
+            TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants } => {
+                variants.iter_mut().map(|v| &mut v.ty).collect()
+            }
+            TypeKind::Alias(ty) => vec![ty],
+            TypeKind::OpenEnum { .. } => Vec::new(),
+        }
+    }
+}
+
+/// Renumbers the models: `new_index[old]` is a model's new index, `None` drops it. A
+/// reference to a dropped model becomes free-form JSON (filters drop only unreachable ones).
+pub(crate) fn renumber(api: &mut Api, new_index: &[Option<usize>]) {
+    for ty in api.type_refs_mut() {
+        let mut dropped = false;
+        if let Some(id) = ty.named_mut() {
+            match new_index[id.0] {
+                Some(n) => id.0 = n,
+                None => dropped = true,
+            }
+        }
+        if dropped {
+            *ty = TypeRef::Json;
+        }
+    }
+    let mut slots: Vec<Option<TypeDef>> = std::mem::take(&mut api.types)
+        .into_iter()
+        .map(Some)
+        .collect();
+    let mut order: Vec<(usize, usize)> = new_index
+        .iter()
+        .enumerate()
+        .filter_map(|(old, new)| new.map(|n| (n, old)))
+        .collect();
+    order.sort_unstable();
+    api.types = order
+        .into_iter()
+        .filter_map(|(_, old)| slots[old].take())
+        .collect();
 }
 
 impl Struct {

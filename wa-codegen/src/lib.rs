@@ -1,13 +1,17 @@
 //! Compiles an OpenAPI 3.0 spec into a typed async Rust client.
 //!
 //! This is all the logic behind `wa_macros::include_api!`; the macro only parses its input,
-//! calls [`Config::generate_file`] and turns [`Diagnostics`] into `compile_error!`s. The
-//! pipeline has three stages, each in its own module:
+//! reads the file, calls [`Config::generate`] and turns [`Diagnostics`] into
+//! `compile_error!`s. The pipeline has these stages, each in its own module:
 //!
 //! 1. [`load`]: YAML text → `openapiv3::OpenAPI`, plus a map from JSON pointer
 //!    to line and column;
 //! 2. `lower`: the document → [`ir::Api`], every problem collected, none fatal on its own;
-//! 3. `emit`: the IR → a `TokenStream` that names the runtime by `::wa_runtime::` paths.
+//! 3. `filter`: keeps the operations `tags`/`operations` name and the models they reach;
+//! 4. `emit`: the IR → a `TokenStream` that names the runtime by absolute paths
+//!    (`::wa_runtime::` unless [`Config::runtime_path`] says otherwise).
+//!
+//! One diagnostics context is shared by every stage and checked once, at the end.
 //!
 //! ```
 //! let spec = "openapi: 3.0.3\ninfo: {title: Pets, version: '1'}\npaths: {}\n";
@@ -17,24 +21,45 @@
 
 pub mod diagnostics;
 mod emit;
+mod filter;
 pub mod ir;
 pub mod load;
 pub mod locate;
 mod lower;
 mod names;
 
-use std::path::Path;
-
 use proc_macro2::TokenStream;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
 
-/// Settings of one code generation, as a small builder.
-#[derive(Debug, Clone, Default)]
+use diagnostics::Ctxt;
+use filter::Filter;
+
+/// Settings of one code generation, as a small builder. It never touches files: callers
+/// read the spec and hand over its text (the macro also tracks the file for rebuilds).
+#[derive(Clone)]
 pub struct Config {
-    tags: Option<Vec<String>>,
-    operations: Option<Vec<String>>,
-    track_file: Option<String>,
+    filter: Filter,
+    runtime: syn::Path,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let runtime = &self.runtime;
+        f.debug_struct("Config")
+            .field("filter", &self.filter)
+            .field("runtime", &quote::quote!(#runtime).to_string())
+            .finish()
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            filter: Filter::default(),
+            runtime: syn::parse_quote!(::wa_runtime),
+        }
+    }
 }
 
 impl Config {
@@ -44,64 +69,39 @@ impl Config {
 
     /// Generates only the operations filed under one of these tags (and the models they use).
     pub fn only_tags<I: IntoIterator<Item = S>, S: Into<String>>(mut self, tags: I) -> Self {
-        self.tags = Some(tags.into_iter().map(Into::into).collect());
+        self.filter.tags = Some(tags.into_iter().map(Into::into).collect());
         self
     }
 
     /// Generates only these operations, by operationId (and the models they use).
     pub fn only_operations<I: IntoIterator<Item = S>, S: Into<String>>(mut self, ids: I) -> Self {
-        self.operations = Some(ids.into_iter().map(Into::into).collect());
+        self.filter.operations = Some(ids.into_iter().map(Into::into).collect());
         self
     }
 
-    /// Adds an `include_bytes!` of this absolute path to the output, so that cargo rebuilds
-    /// the calling crate when the file changes.
-    pub fn track_file(mut self, absolute_path: impl Into<String>) -> Self {
-        self.track_file = Some(absolute_path.into());
+    /// The path by which generated code names the runtime crate; `::wa_runtime` unless set
+    /// (for a crate that re-exports the runtime under another name).
+    pub fn runtime_path(mut self, path: syn::Path) -> Self {
+        self.runtime = path;
         self
     }
 
-    pub(crate) fn has_filter(&self) -> bool {
-        self.tags.is_some() || self.operations.is_some()
-    }
-
-    pub(crate) fn keeps(&self, operation_id: &str, tags: &[String]) -> bool {
-        let by_tag = self
-            .tags
-            .as_ref()
-            .is_some_and(|wanted| tags.iter().any(|t| wanted.contains(t)));
-        let by_id = self
-            .operations
-            .as_ref()
-            .is_some_and(|wanted| wanted.iter().any(|w| w == operation_id));
-        by_tag || by_id
-    }
-
-    /// The intermediate form of `source` (named `file` in diagnostics).
+    /// The intermediate form of `source` (named `file` in diagnostics), filtered.
     pub fn lower(&self, file: &str, source: &str) -> Result<ir::Api, Diagnostics> {
-        let loaded = load::load(file, source)?;
-        lower::lower_all(&loaded.api, file, &loaded.locations, self)
+        let cx = Ctxt::new(file);
+        let api = load::read(&cx, source).map(|spec| {
+            let mut api = lower::lower(&spec, &cx);
+            filter::apply(&mut api, &self.filter, &cx);
+            api
+        });
+        cx.check()?;
+        api.ok_or_else(|| Diagnostics(Vec::new()))
     }
 
     /// Generated code for `source` (named `file` in diagnostics).
     pub fn generate(&self, file: &str, source: &str) -> Result<TokenStream, Diagnostics> {
         let api = self.lower(file, source)?;
-        Ok(emit::emit(&api, self.track_file.as_deref()))
-    }
-
-    /// Reads `path` and generates its code; `label` names the file in diagnostics.
-    pub fn generate_file(&self, path: &Path, label: &str) -> Result<TokenStream, Diagnostics> {
-        let source = std::fs::read_to_string(path).map_err(|e| {
-            Diagnostics(vec![Diagnostic {
-                file: label.to_owned(),
-                line_col: None,
-                pointer: "#".to_owned(),
-                message: format!(
-                    "cannot read the spec (paths are relative to the crate's Cargo.toml): {e}"
-                ),
-            }])
-        })?;
-        self.generate(label, &source)
+        Ok(emit::emit(&api, &self.runtime))
     }
 
     /// Generated code as formatted Rust source, as `cargo run -p wa-codegen -- expand` prints it.

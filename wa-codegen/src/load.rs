@@ -3,41 +3,40 @@
 use openapiv3::OpenAPI;
 use serde_json::Value;
 
-use crate::diagnostics::{Ctxt, Diagnostic, Diagnostics, child};
-use crate::locate::Locations;
+use crate::diagnostics::{Ctxt, Diagnostics, child};
 
-/// A parsed spec and where its nodes stand in the source.
-pub struct Loaded {
-    pub api: OpenAPI,
-    pub locations: Locations,
+/// Parses `source` (named `file` in messages) on its own, for callers outside the
+/// pipeline (benchmarks). Refuses what is not OpenAPI 3.0.
+pub fn load(file: &str, source: &str) -> Result<OpenAPI, Diagnostics> {
+    let cx = Ctxt::new(file);
+    let api = read(&cx, source);
+    cx.check()?;
+    api.ok_or_else(|| Diagnostics(Vec::new()))
 }
 
-/// Parses `source` (named `file` in messages). Refuses what is not OpenAPI 3.0.
-pub fn load(file: &str, source: &str) -> Result<Loaded, Diagnostics> {
+/// Parses `source` into the document, recording every problem (and where the document's
+/// nodes stand) in `cx`. `None` when there is no document to go on with.
+pub(crate) fn read(cx: &Ctxt, source: &str) -> Option<OpenAPI> {
     let (value, locations) = crate::locate::read(source);
+    cx.set_locations(locations);
     let mut value = match value {
         Ok(v) => v,
         Err(e) => {
-            return Err(Diagnostics(vec![Diagnostic {
-                file: file.to_owned(),
-                line_col: Some((e.marker().line(), e.marker().col() + 1)),
-                pointer: "#".to_owned(),
-                message: format!("the spec is not valid YAML: {}", e.info()),
-            }]));
+            cx.error_at(
+                (e.marker().line(), e.marker().col() + 1),
+                "#",
+                format!("the spec is not valid YAML: {}", e.info()),
+            );
+            return None;
         }
     };
-
-    let mut cx = Ctxt::new(file, &locations);
-    check_version(&mut cx, &value);
-    cx.finish()?;
+    check_version(cx, &value);
+    if cx.has_errors() {
+        return None;
+    }
     relax_integer_bounds(&mut value);
-
-    let mut cx = Ctxt::new(file, &locations);
     match serde_path_to_error::deserialize::<_, OpenAPI>(&value) {
-        Ok(api) => {
-            cx.finish()?;
-            Ok(Loaded { api, locations })
-        }
+        Ok(api) => Some(api),
         Err(e) => {
             let pointer = pointer_under("#", e.path());
             let (pointer, message) =
@@ -46,7 +45,7 @@ pub fn load(file: &str, source: &str) -> Result<Loaded, Diagnostics> {
                 &pointer,
                 format!("not a valid OpenAPI 3.0 document: {message}"),
             );
-            Err(cx.finish().unwrap_err())
+            None
         }
     }
 }
@@ -89,7 +88,7 @@ fn deeper(root: &Value, pointer: &str) -> Option<(String, String)> {
     }
 }
 
-fn check_version(cx: &mut Ctxt<'_>, value: &Value) {
+fn check_version(cx: &Ctxt, value: &Value) {
     match value.get("openapi") {
         Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => {}
         Some(Value::String(v)) if v.starts_with("3.1") => cx.error(

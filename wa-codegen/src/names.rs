@@ -116,3 +116,49 @@ mod tests {
         assert_eq!(ns.claim("type_"), "type_2");
     }
 }
+
+/// The candidate closest to `wanted` by edit distance, if it is close enough to be the
+/// name meant (for "did you mean" hints).
+pub(crate) fn closest<'c>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
+    let limit = (wanted.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(wanted, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod closest_tests {
+    use super::closest;
+
+    #[test]
+    fn suggests_only_near_names() {
+        assert_eq!(
+            closest("requried", ["required", "readOnly"]),
+            Some("required")
+        );
+        assert_eq!(closest("getPets", ["getPet", "listPets"]), Some("getPet"));
+        assert_eq!(closest("zzz", ["getPet"]), None);
+    }
+}

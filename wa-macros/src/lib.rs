@@ -5,7 +5,7 @@
 
 use proc_macro::TokenStream;
 use proc_macro2::Span;
-use quote::quote_spanned;
+use quote::{quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Ident, LitStr, Token, bracketed};
@@ -28,7 +28,16 @@ pub fn include_api(input: TokenStream) -> TokenStream {
         Ok(input) => input,
         Err(e) => return e.to_compile_error().into(),
     };
-    expand(&input).into()
+    let span = input.path.span();
+    // The generator is meant never to panic; should it, the user gets an error, not a crash.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| expand(&input)))
+        .unwrap_or_else(|_| {
+            error(
+                span,
+                "include_api! failed unexpectedly (a bug in wa-codegen): please report it with the spec",
+            )
+        })
+        .into()
 }
 
 struct Input {
@@ -72,6 +81,8 @@ impl Parse for Input {
     }
 }
 
+/// The file work is the macro's (as in sqlx's and progenitor's macros): it resolves the path,
+/// reads the spec and makes cargo track it; the generator only ever sees text.
 fn expand(input: &Input) -> proc_macro2::TokenStream {
     let span = input.path.span();
     let label = input.path.value();
@@ -82,20 +93,35 @@ fn expand(input: &Input) -> proc_macro2::TokenStream {
         );
     };
     let path = std::path::Path::new(&dir).join(&label);
-    let mut config = wa_codegen::Config::new().track_file(path.to_string_lossy());
+    let source = match std::fs::read_to_string(&path) {
+        Ok(source) => source,
+        Err(e) => {
+            let message = format!(
+                "{label}: cannot read the spec (paths are relative to the crate's Cargo.toml): {e}"
+            );
+            return error(span, &message);
+        }
+    };
+    let mut config = wa_codegen::Config::new();
     if let Some(tags) = &input.tags {
         config = config.only_tags(tags.clone());
     }
     if let Some(ops) = &input.operations {
         config = config.only_operations(ops.clone());
     }
-    match config.generate_file(&path, &label) {
+    let generated = match config.generate(&label, &source) {
         Ok(tokens) => tokens,
         Err(diagnostics) => diagnostics
             .0
             .iter()
             .map(|d| error(span, &d.to_string()))
             .collect(),
+    };
+    let tracked = path.to_string_lossy();
+    quote! {
+        // Makes cargo rebuild the calling crate whenever the spec changes.
+        const _: &[u8] = ::core::include_bytes!(#tracked);
+        #generated
     }
 }
 

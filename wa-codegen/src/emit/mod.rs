@@ -1,5 +1,6 @@
-//! Stage 3: [`ir::Api`](crate::ir::Api) → tokens. Generated code names the runtime only by
-//! absolute paths (`::wa_runtime::...`), so any crate depending on `wa-runtime` can expand it.
+//! Stage 4: [`ir::Api`](crate::ir::Api) → tokens. Generated code names the runtime only by
+//! absolute paths (`::wa_runtime::...` by default), so any crate depending on the runtime
+//! can expand it.
 
 mod client;
 mod models;
@@ -9,17 +10,18 @@ use quote::quote;
 
 use crate::ir::{Api, TypeRef};
 
-pub(crate) fn emit(api: &Api, track_file: Option<&str>) -> TokenStream {
-    let models = models::emit_models(api);
-    let client = client::emit_client(api);
-    let track = track_file.map(|path| {
-        quote! {
-            // Makes cargo rebuild this crate whenever the spec changes.
-            const _: &[u8] = ::core::include_bytes!(#path);
-        }
-    });
+/// What every emitting function needs: the API (to print model names by id) and the path
+/// of the runtime crate.
+pub(crate) struct Emitter<'a> {
+    api: &'a Api,
+    rt: &'a syn::Path,
+}
+
+pub(crate) fn emit(api: &Api, runtime: &syn::Path) -> TokenStream {
+    let e = Emitter { api, rt: runtime };
+    let models = e.models();
+    let client = e.client();
     quote! {
-        #track
         #models
         #client
     }
@@ -29,38 +31,57 @@ pub(crate) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-/// The Rust type for a `TypeRef`; `models` is the path prefix for named models.
-pub(crate) fn rust_type(ty: &TypeRef, models: &TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::String => quote!(::std::string::String),
-        TypeRef::DateTime => quote!(::wa_runtime::DateTime),
-        TypeRef::Date => quote!(::wa_runtime::__private::chrono::NaiveDate),
-        TypeRef::I32 => quote!(i32),
-        TypeRef::I64 => quote!(i64),
-        TypeRef::F32 => quote!(f32),
-        TypeRef::F64 => quote!(f64),
-        TypeRef::Bool => quote!(bool),
-        TypeRef::Bytes => quote!(::wa_runtime::__private::bytes::Bytes),
-        TypeRef::Json => quote!(::wa_runtime::__private::serde_json::Value),
-        TypeRef::Vec(inner) => {
-            let inner = rust_type(inner, models);
-            quote!(::std::vec::Vec<#inner>)
+impl Emitter<'_> {
+    /// The Rust type for a `TypeRef`; `models` is the path prefix for named models.
+    fn rust_type(&self, ty: &TypeRef, models: &TokenStream) -> TokenStream {
+        let rt = self.rt;
+        match ty {
+            TypeRef::String => quote!(::std::string::String),
+            TypeRef::DateTime => quote!(#rt::DateTime),
+            TypeRef::Date => quote!(#rt::__private::chrono::NaiveDate),
+            TypeRef::I32 => quote!(i32),
+            TypeRef::I64 => quote!(i64),
+            TypeRef::F32 => quote!(f32),
+            TypeRef::F64 => quote!(f64),
+            TypeRef::Bool => quote!(bool),
+            TypeRef::Bytes => quote!(#rt::__private::bytes::Bytes),
+            TypeRef::Json => quote!(#rt::__private::serde_json::Value),
+            TypeRef::Vec(inner) => {
+                let inner = self.rust_type(inner, models);
+                quote!(::std::vec::Vec<#inner>)
+            }
+            TypeRef::Map(inner) if **inner == TypeRef::Json => quote!(
+                #rt::__private::serde_json::Map<::std::string::String, #rt::__private::serde_json::Value>
+            ),
+            TypeRef::Map(inner) => {
+                let inner = self.rust_type(inner, models);
+                quote!(#rt::__private::indexmap::IndexMap<::std::string::String, #inner>)
+            }
+            TypeRef::Named(id) => {
+                let name = ident(&self.api.type_def(*id).name);
+                quote!(#models #name)
+            }
+            TypeRef::Boxed(inner) => {
+                let inner = self.rust_type(inner, models);
+                quote!(::std::boxed::Box<#inner>)
+            }
         }
-        TypeRef::Map(inner) if **inner == TypeRef::Json => quote!(
-            ::wa_runtime::__private::serde_json::Map<::std::string::String, ::wa_runtime::__private::serde_json::Value>
-        ),
-        TypeRef::Map(inner) => {
-            let inner = rust_type(inner, models);
-            quote!(::wa_runtime::__private::indexmap::IndexMap<::std::string::String, #inner>)
-        }
-        TypeRef::Named(name) => {
-            let name = ident(name);
-            quote!(#models #name)
-        }
-        TypeRef::Boxed(inner) => {
-            let inner = rust_type(inner, models);
-            quote!(::std::boxed::Box<#inner>)
-        }
+    }
+
+    /// The runtime's path as text, for attributes that take a string (`#[serde(crate)]`).
+    fn rt_text(&self) -> String {
+        let segments: Vec<String> = self
+            .rt
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        let lead = if self.rt.leading_colon.is_some() {
+            "::"
+        } else {
+            ""
+        };
+        format!("{lead}{}", segments.join("::"))
     }
 }
 

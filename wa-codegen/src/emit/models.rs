@@ -3,250 +3,268 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, ident, rust_type};
-use crate::ir::{Api, Field, ParamsStruct, Struct, TypeDef, TypeKind, TypeRef};
+use super::{Emitter, doc_attrs, ident};
+use crate::ir::{Field, ParamsStruct, Struct, TypeDef, TypeKind, TypeRef};
 
-pub(super) fn emit_models(api: &Api) -> TokenStream {
-    let types = api.types.iter().map(emit_type);
-    let by_status = api.operations.iter().filter_map(|op| match &op.success {
-        crate::ir::Success::ByStatus { name, statuses } => {
-            Some(emit_by_status(name, statuses, &op.method_name))
-        }
-        _ => None,
-    });
-    let params = api.operations.iter().filter_map(|op| {
-        op.optional_params
-            .as_ref()
-            .map(|p| emit_params(p, &op.method_name))
-    });
-    quote! {
-        /// Request and response models of the API, one per schema of the spec.
-        #[allow(
-            clippy::large_enum_variant,
-            rustdoc::bare_urls,
-            rustdoc::broken_intra_doc_links,
-            rustdoc::invalid_html_tags
-        )]
-        pub mod models {
-            #(#types)*
-            #(#params)*
-            #(#by_status)*
+impl Emitter<'_> {
+    pub(super) fn models(&self) -> TokenStream {
+        let api = self.api;
+        let rt = self.rt;
+        let types = api.types.iter().map(|t| self.model(t));
+        let by_status = api.operations.iter().filter_map(|op| match &op.success {
+            crate::ir::Success::ByStatus { name, statuses } => {
+                Some(self.by_status(name, statuses, &op.method_name))
+            }
+            _ => None,
+        });
+        let params = api.operations.iter().filter_map(|op| {
+            op.optional_params
+                .as_ref()
+                .map(|p| self.params_struct(p, &op.method_name))
+        });
+        quote! {
+            /// Request and response models of the API, one per schema of the spec.
+            #[allow(
+                clippy::large_enum_variant,
+                rustdoc::bare_urls,
+                rustdoc::broken_intra_doc_links,
+                rustdoc::invalid_html_tags
+            )]
+            pub mod models {
+                // Lowering reserves these two names, so no model can clash with them.
+                use #rt::__private::serde::{Deserialize, Serialize};
+
+                #(#types)*
+                #(#params)*
+                #(#by_status)*
+            }
         }
     }
-}
 
-fn emit_type(def: &TypeDef) -> TokenStream {
-    let name = ident(&def.name);
-    let doc = doc_attrs(def.doc.as_deref());
-    let here = TokenStream::new();
-    match &def.kind {
-        TypeKind::Struct(s) => emit_struct(&name, &doc, s),
-        TypeKind::Alias(ty) => {
-            let ty = rust_type(ty, &here);
-            quote! { #doc pub type #name = #ty; }
-        }
-        TypeKind::OpenEnum { variants, unknown } => {
-            let unknown = ident(unknown);
-            let names: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
-            let wires: Vec<_> = variants.iter().map(|v| v.wire_value.as_str()).collect();
-            let docs = wires.iter().map(|w| format!(" `{w}`"));
-            let attrs = serde_attrs(
-                quote!(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord),
-                quote!(),
-            );
-            quote! {
-                #doc
-                #attrs
-                pub enum #name {
-                    #( #[doc = #docs] #[serde(rename = #wires)] #names, )*
-                    /// A value this client does not know yet, kept as sent.
-                    #[serde(untagged)]
-                    #unknown(::std::string::String),
-                }
+    fn model(&self, def: &TypeDef) -> TokenStream {
+        let rt = self.rt;
+        let name = ident(&def.name);
+        let doc = doc_attrs(def.doc.as_deref());
+        let here = TokenStream::new();
+        match &def.kind {
+            TypeKind::Struct(s) => self.struct_model(&name, &doc, s),
+            TypeKind::Alias(ty) => {
+                let ty = self.rust_type(ty, &here);
+                quote! { #doc pub type #name = #ty; }
+            }
+            TypeKind::OpenEnum { variants, unknown } => {
+                let unknown = ident(unknown);
+                let names: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
+                let wires: Vec<_> = variants.iter().map(|v| v.wire_value.as_str()).collect();
+                let docs = wires.iter().map(|w| format!(" `{w}`"));
+                let attrs = self.serde_attrs(
+                    quote!(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord),
+                    quote!(),
+                );
+                quote! {
+                    #doc
+                    #attrs
+                    pub enum #name {
+                        #( #[doc = #docs] #[serde(rename = #wires)] #names, )*
+                        /// A value this client does not know yet, kept as sent.
+                        #[serde(untagged)]
+                        #unknown(::std::string::String),
+                    }
 
-                impl #name {
-                    /// The value as it appears on the wire.
-                    pub fn as_str(&self) -> &str {
-                        match self {
-                            #( Self::#names => #wires, )*
-                            Self::#unknown(value) => value,
+                    impl #name {
+                        /// The value as it appears on the wire.
+                        pub fn as_str(&self) -> &str {
+                            match self {
+                                #( Self::#names => #wires, )*
+                                Self::#unknown(value) => value,
+                            }
+                        }
+                    }
+
+                    impl ::std::fmt::Display for #name {
+                        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                            f.write_str(self.as_str())
                         }
                     }
                 }
-
-                impl ::std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(self.as_str())
+            }
+            TypeKind::Tagged {
+                tag,
+                variants,
+                unknown,
+            } => {
+                let unknown = ident(unknown);
+                let names = variants.iter().map(|v| ident(&v.rust_name));
+                let tags = variants.iter().map(|v| v.tag.clone().unwrap_or_default());
+                let tys = variants.iter().map(|v| self.rust_type(&v.ty, &here));
+                let unknown_doc =
+                    format!(" A `{tag}` this client does not know yet, kept whole as JSON.");
+                let attrs = self.serde_attrs(quote!(Debug, Clone, PartialEq), quote!(tag = #tag));
+                quote! {
+                    #doc
+                    #attrs
+                    pub enum #name {
+                        #( #[serde(rename = #tags)] #names(#tys), )*
+                        #[doc = #unknown_doc]
+                        #[serde(untagged)]
+                        #unknown(#rt::__private::serde_json::Value),
+                    }
+                }
+            }
+            TypeKind::Untagged { variants } => {
+                let names = variants.iter().map(|v| ident(&v.rust_name));
+                let tys = variants.iter().map(|v| self.rust_type(&v.ty, &here));
+                let attrs = self.serde_attrs(quote!(Debug, Clone, PartialEq), quote!(untagged));
+                quote! {
+                    #doc
+                    ///
+                    /// Decoded as the first variant, in this order, that the value fits.
+                    #attrs
+                    pub enum #name {
+                        #( #names(#tys), )*
                     }
                 }
             }
         }
-        TypeKind::Tagged {
-            tag,
-            variants,
-            unknown,
-        } => {
-            let unknown = ident(unknown);
-            let names = variants.iter().map(|v| ident(&v.rust_name));
-            let tags = variants.iter().map(|v| v.tag.clone().unwrap_or_default());
-            let tys = variants.iter().map(|v| rust_type(&v.ty, &here));
-            let unknown_doc =
-                format!(" A `{tag}` this client does not know yet, kept whole as JSON.");
-            let attrs = serde_attrs(quote!(Debug, Clone, PartialEq), quote!(tag = #tag));
-            quote! {
-                #doc
-                #attrs
-                pub enum #name {
-                    #( #[serde(rename = #tags)] #names(#tys), )*
-                    #[doc = #unknown_doc]
-                    #[serde(untagged)]
-                    #unknown(::wa_runtime::__private::serde_json::Value),
-                }
-            }
-        }
-        TypeKind::Untagged { variants } => {
-            let names = variants.iter().map(|v| ident(&v.rust_name));
-            let tys = variants.iter().map(|v| rust_type(&v.ty, &here));
-            let attrs = serde_attrs(quote!(Debug, Clone, PartialEq), quote!(untagged));
-            quote! {
-                #doc
-                ///
-                /// Decoded as the first variant, in this order, that the value fits.
-                #attrs
-                pub enum #name {
-                    #( #names(#tys), )*
-                }
-            }
-        }
     }
-}
 
-fn emit_struct(name: &proc_macro2::Ident, doc: &TokenStream, s: &Struct) -> TokenStream {
-    let here = TokenStream::new();
-    let fields = s.fields.iter().map(|f| emit_field(f, &here));
-    let additional = s.additional.as_ref().map(|(field, ty)| {
-        let field = ident(field);
-        let ty = rust_type(&TypeRef::Map(Box::new(ty.clone())), &here);
+    fn struct_model(
+        &self,
+        name: &proc_macro2::Ident,
+        doc: &TokenStream,
+        s: &Struct,
+    ) -> TokenStream {
+        let here = TokenStream::new();
+        let fields = s.fields.iter().map(|f| self.field(f, &here));
+        let additional = s.additional.as_ref().map(|(field, ty)| {
+            let field = ident(field);
+            let ty = self.rust_type(&TypeRef::Map(Box::new(ty.clone())), &here);
+            quote! {
+                /// Properties the spec does not name, kept so that they survive a round trip.
+                #[serde(flatten)]
+                pub #field: #ty,
+            }
+        });
+        let derives = if s.all_optional() && !s.fields.iter().any(|f| f.flatten) {
+            quote!(Debug, Clone, PartialEq, Default)
+        } else {
+            quote!(Debug, Clone, PartialEq)
+        };
+        let attrs = self.serde_attrs(derives, quote!());
         quote! {
-            /// Properties the spec does not name, kept so that they survive a round trip.
-            #[serde(flatten)]
-            pub #field: #ty,
-        }
-    });
-    let derives = if s.all_optional() && !s.fields.iter().any(|f| f.flatten) {
-        quote!(Debug, Clone, PartialEq, Default)
-    } else {
-        quote!(Debug, Clone, PartialEq)
-    };
-    let attrs = serde_attrs(derives, quote!());
-    quote! {
-        #doc
-        #attrs
-        pub struct #name {
-            #(#fields)*
-            #additional
-        }
-    }
-}
-
-fn emit_field(f: &Field, models: &TokenStream) -> TokenStream {
-    let name = ident(&f.rust_name);
-    let doc = doc_attrs(f.doc.as_deref());
-    let inner = rust_type(&f.ty, models);
-    let mut attrs = Vec::new();
-    if f.flatten {
-        attrs.push(quote!(flatten));
-    } else if f.rust_name != f.wire_name {
-        let wire = &f.wire_name;
-        attrs.push(quote!(rename = #wire));
-    }
-    let optional = !f.required || f.nullable;
-    if f.read_only {
-        attrs.push(quote!(skip_serializing));
-    } else if !f.required {
-        attrs.push(quote!(skip_serializing_if = "Option::is_none"));
-    }
-    if optional {
-        attrs.push(quote!(default));
-    }
-    let ty = if optional {
-        quote!(::std::option::Option<#inner>)
-    } else {
-        inner
-    };
-    let read_only = f
-        .read_only
-        .then(|| quote!(#[doc = ""] #[doc = " Set by the service; never sent."]));
-    let serde = (!attrs.is_empty()).then(|| quote!(#[serde(#(#attrs),*)]));
-    quote! {
-        #doc
-        #read_only
-        #serde
-        pub #name: #ty,
-    }
-}
-
-fn emit_params(p: &ParamsStruct, method: &str) -> TokenStream {
-    let name = ident(&p.name);
-    let here = TokenStream::new();
-    let doc =
-        format!(" Optional parameters of `Client::{method}`; leave out what you do not need.");
-    let fields = p.params.iter().map(|param| {
-        let field = ident(&param.rust_name);
-        let ty = rust_type(&param.ty, &here);
-        let doc = doc_attrs(param.doc.as_deref());
-        quote! { #doc pub #field: ::std::option::Option<#ty>, }
-    });
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, Default, PartialEq)]
-        pub struct #name {
-            #(#fields)*
-        }
-    }
-}
-
-fn emit_by_status(name: &str, statuses: &[(u16, Option<TypeRef>)], method: &str) -> TokenStream {
-    let name = ident(name);
-    let here = TokenStream::new();
-    let doc =
-        format!(" What `Client::{method}` answers: one variant per success status of the spec.");
-    let variants = statuses.iter().map(|(code, ty)| {
-        let variant = quote::format_ident!("Status{code}");
-        let doc = format!(" `{code}`");
-        match ty {
-            Some(ty) => {
-                let t = rust_type(ty, &here);
-                quote!(#[doc = #doc] #variant(#t),)
+            #doc
+            #attrs
+            pub struct #name {
+                #(#fields)*
+                #additional
             }
-            None => quote!(#[doc = #doc] #variant,),
-        }
-    });
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #name {
-            #(#variants)*
-            /// A success status the spec does not list, with its raw body.
-            Other(::wa_runtime::__private::bytes::Bytes),
         }
     }
-}
 
-/// The derives and `#[serde]` attribute every serde model carries; the serde path goes
-/// through `wa_runtime`, so crates using `include_api!` need no serde dependency.
-fn serde_attrs(derives: TokenStream, serde: TokenStream) -> TokenStream {
-    let serde = if serde.is_empty() {
-        serde
-    } else {
-        quote!(, #serde)
-    };
-    quote! {
-        #[derive(
-            #derives,
-            ::wa_runtime::__private::serde::Serialize,
-            ::wa_runtime::__private::serde::Deserialize,
-        )]
-        #[serde(crate = "::wa_runtime::__private::serde" #serde)]
+    fn field(&self, f: &Field, models: &TokenStream) -> TokenStream {
+        let name = ident(&f.rust_name);
+        let doc = doc_attrs(f.doc.as_deref());
+        let inner = self.rust_type(&f.ty, models);
+        let mut attrs = Vec::new();
+        if f.flatten {
+            attrs.push(quote!(flatten));
+        } else if f.rust_name != f.wire_name {
+            let wire = &f.wire_name;
+            attrs.push(quote!(rename = #wire));
+        }
+        let optional = !f.required || f.nullable;
+        if f.read_only {
+            attrs.push(quote!(skip_serializing));
+        } else if !f.required {
+            attrs.push(quote!(skip_serializing_if = "Option::is_none"));
+        }
+        if optional {
+            attrs.push(quote!(default));
+        }
+        let ty = if optional {
+            quote!(::std::option::Option<#inner>)
+        } else {
+            inner
+        };
+        let read_only = f
+            .read_only
+            .then(|| quote!(#[doc = ""] #[doc = " Set by the service; never sent."]));
+        let serde = (!attrs.is_empty()).then(|| quote!(#[serde(#(#attrs),*)]));
+        quote! {
+            #doc
+            #read_only
+            #serde
+            pub #name: #ty,
+        }
+    }
+
+    fn params_struct(&self, p: &ParamsStruct, method: &str) -> TokenStream {
+        let name = ident(&p.name);
+        let here = TokenStream::new();
+        let doc =
+            format!(" Optional parameters of `Client::{method}`; leave out what you do not need.");
+        let fields = p.params.iter().map(|param| {
+            let field = ident(&param.rust_name);
+            let ty = self.rust_type(&param.ty, &here);
+            let doc = doc_attrs(param.doc.as_deref());
+            quote! { #doc pub #field: ::std::option::Option<#ty>, }
+        });
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, Default, PartialEq)]
+            pub struct #name {
+                #(#fields)*
+            }
+        }
+    }
+
+    fn by_status(
+        &self,
+        name: &str,
+        statuses: &[(u16, Option<TypeRef>)],
+        method: &str,
+    ) -> TokenStream {
+        let rt = self.rt;
+        let name = ident(name);
+        let here = TokenStream::new();
+        let doc = format!(
+            " What `Client::{method}` answers: one variant per success status of the spec."
+        );
+        let variants = statuses.iter().map(|(code, ty)| {
+            let variant = quote::format_ident!("Status{code}");
+            let doc = format!(" `{code}`");
+            match ty {
+                Some(ty) => {
+                    let t = self.rust_type(ty, &here);
+                    quote!(#[doc = #doc] #variant(#t),)
+                }
+                None => quote!(#[doc = #doc] #variant,),
+            }
+        });
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name {
+                #(#variants)*
+                /// A success status the spec does not list, with its raw body.
+                Other(#rt::__private::bytes::Bytes),
+            }
+        }
+    }
+
+    /// The derives and `#[serde]` attribute every serde model carries; serde comes through the
+    /// runtime (imported at the top of `models`), so crates using `include_api!` need no serde
+    /// dependency.
+    fn serde_attrs(&self, derives: TokenStream, serde: TokenStream) -> TokenStream {
+        let serde = if serde.is_empty() {
+            serde
+        } else {
+            quote!(, #serde)
+        };
+        let path = format!("{}::__private::serde", self.rt_text());
+        quote! {
+            #[derive(#derives, Serialize, Deserialize)]
+            #[serde(crate = #path #serde)]
+        }
     }
 }

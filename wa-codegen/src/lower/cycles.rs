@@ -1,58 +1,30 @@
 //! Recursive models: a field that leads back to its own type must be boxed, and only such
 //! fields are (Tarjan's strongly connected components over direct containment).
 
-use std::collections::HashMap;
-
 use crate::ir::{TypeDef, TypeKind, TypeRef};
 
-/// The type references a model holds.
-pub(crate) fn refs_of(kind: &TypeKind) -> Vec<&TypeRef> {
-    match kind {
-        TypeKind::Struct(s) => s
-            .fields
-            .iter()
-            .map(|f| &f.ty)
-            .chain(s.additional.iter().map(|(_, t)| t))
-            .collect(),
-        TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants } => {
-            variants.iter().map(|v| &v.ty).collect()
-        }
-        TypeKind::Alias(t) => vec![t],
-        TypeKind::OpenEnum { .. } => Vec::new(),
-    }
-}
-
 /// A model named directly (not behind a `Vec` or map, which already allocate).
-fn direct_name(ty: &TypeRef) -> Option<&str> {
+fn direct(ty: &TypeRef) -> Option<usize> {
     match ty {
-        TypeRef::Named(n) => Some(n),
+        TypeRef::Named(id) => Some(id.0),
         _ => None,
     }
 }
 
+/// `types` is indexed by `TypeId`.
 pub(crate) fn box_cycles(types: &mut [TypeDef]) {
-    let index: HashMap<String, usize> = types
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.name.clone(), i))
-        .collect();
     let edges: Vec<Vec<usize>> = types
-        .iter()
+        .iter_mut()
         .map(|t| {
-            refs_of(&t.kind)
-                .into_iter()
-                .filter_map(direct_name)
-                .filter_map(|n| index.get(n).copied())
-                .collect()
+            let refs = t.kind.type_refs_mut();
+            refs.into_iter().filter_map(|r| direct(r)).collect()
         })
         .collect();
     let component = strongly_connected(&edges);
     for (i, def) in types.iter_mut().enumerate() {
         let boxed = |ty: &mut TypeRef| {
-            if let Some(j) = direct_name(ty).and_then(|n| index.get(n).copied()) {
-                if component[j] == component[i] {
-                    *ty = TypeRef::Boxed(Box::new(ty.clone()));
-                }
+            if direct(ty).is_some_and(|j| component[j] == component[i]) {
+                *ty = TypeRef::Boxed(Box::new(ty.clone()));
             }
         };
         match &mut def.kind {

@@ -6,30 +6,60 @@
 mod cycles;
 mod operations;
 mod schemas;
+mod template;
 
 use std::collections::{HashMap, HashSet};
 
 use openapiv3::{OpenAPI, ReferenceOr};
 
-use crate::Config;
-use crate::diagnostics::{Ctxt, Diagnostics};
-use crate::ir::{Api, TypeDef};
+use crate::diagnostics::Ctxt;
+use crate::ir::{Api, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::names::Namespace;
 
 pub(crate) struct Lowerer<'a, 'c> {
-    pub cx: &'c mut Ctxt<'a>,
+    pub cx: &'c Ctxt,
     pub spec: &'a OpenAPI,
-    /// Component schema key → Rust type name.
-    pub schema_names: HashMap<String, String>,
-    /// Component schema key → the discriminator property its struct leaves to the union.
-    pub tag_of_member: HashMap<String, String>,
+    /// Component schema key → its model.
+    pub schema_names: HashMap<String, TypeId>,
+    /// Models of components that a discriminated union maps to → the tag property their
+    /// struct leaves to the union.
+    pub tag_of_member: HashMap<TypeId, String>,
     /// Inline schemas already lowered, by pointer, so each gets exactly one type.
-    pub inline_types: HashMap<String, crate::ir::TypeRef>,
+    pub inline_types: HashMap<String, TypeRef>,
     pub type_names: Namespace,
+    /// Models by id; a reserved one holds a stand-in until it is defined.
     pub types: Vec<TypeDef>,
+    /// Ids in the order their models were defined: the order they are emitted in.
+    defined: Vec<TypeId>,
 }
 
-pub(crate) fn lower<'a>(spec: &'a OpenAPI, cx: &mut Ctxt<'a>, config: &Config) -> Result<Api, ()> {
+impl Lowerer<'_, '_> {
+    /// A new model named after `wanted` (made unique), to be defined later.
+    pub(crate) fn reserve_type(&mut self, wanted: &str) -> TypeId {
+        let name = self.type_names.claim(wanted);
+        self.types.push(TypeDef {
+            name,
+            doc: None,
+            kind: TypeKind::Alias(TypeRef::Json),
+        });
+        TypeId(self.types.len() - 1)
+    }
+
+    pub(crate) fn define_type(&mut self, id: TypeId, doc: Option<String>, kind: TypeKind) {
+        let def = &mut self.types[id.0];
+        def.doc = doc;
+        def.kind = kind;
+        self.defined.push(id);
+    }
+
+    pub(crate) fn type_name_of(&self, id: TypeId) -> &str {
+        &self.types[id.0].name
+    }
+}
+
+/// Lowers the whole document. Problems go to `cx`; the result is complete either way, with
+/// stand-ins where something could not be lowered.
+pub(crate) fn lower(spec: &OpenAPI, cx: &Ctxt) -> Api {
     let mut lw = Lowerer {
         cx,
         spec,
@@ -38,33 +68,30 @@ pub(crate) fn lower<'a>(spec: &'a OpenAPI, cx: &mut Ctxt<'a>, config: &Config) -
         inline_types: HashMap::new(),
         type_names: Namespace::new(),
         types: Vec::new(),
+        defined: Vec::new(),
     };
+    // `models` imports serde's derives under these names.
+    for reserved in ["Serialize", "Deserialize"] {
+        lw.type_names.reserve(reserved);
+    }
     let components = spec.components.as_ref();
     let schemas = components.map(|c| &c.schemas);
     for key in schemas.into_iter().flat_map(|s| s.keys()) {
-        let name = lw.type_names.claim(&crate::names::type_name(key));
-        lw.schema_names.insert(key.clone(), name);
+        let id = lw.reserve_type(&crate::names::type_name(key));
+        lw.schema_names.insert(key.clone(), id);
     }
     lw.find_union_members();
     for (key, schema) in schemas.into_iter().flatten() {
         let pointer = crate::diagnostics::child("#/components/schemas", key);
-        let name = lw.schema_names[key].clone();
-        lw.lower_component(&name, schema, &pointer);
+        let id = lw.schema_names[key];
+        lw.lower_component(id, schema, &pointer);
     }
-    let (globals, mut operations) = lw.lower_operations();
-    if config.has_filter() {
-        operations.retain(|op| config.keeps(&op.op.id, &op.tags));
+    let (globals, operations) = lw.lower_operations();
+    let mut new_index = vec![None; lw.types.len()];
+    for (position, id) in lw.defined.iter().enumerate() {
+        new_index[id.0] = Some(position);
     }
-    let mut types = std::mem::take(&mut lw.types);
-    if config.has_filter() {
-        let keep = operations::reachable_types(&operations, &types);
-        types.retain(|t| keep.contains(&t.name));
-    }
-    cycles::box_cycles(&mut types);
-    if lw.cx.has_errors() {
-        return Err(());
-    }
-    Ok(Api {
+    let mut api = Api {
         title: spec.info.title.clone(),
         description: spec.info.description.clone(),
         default_service_url: spec
@@ -72,27 +99,17 @@ pub(crate) fn lower<'a>(spec: &'a OpenAPI, cx: &mut Ctxt<'a>, config: &Config) -
             .first()
             .map(|s| s.url.trim_end_matches('/').to_owned()),
         globals,
-        operations: operations.into_iter().map(|op| op.op).collect(),
-        types,
-    })
-}
-
-/// Runs lowering and turns its problems into [`Diagnostics`].
-pub(crate) fn lower_all(
-    spec: &OpenAPI,
-    file: &str,
-    locations: &crate::locate::Locations,
-    config: &Config,
-) -> Result<Api, Diagnostics> {
-    let mut cx = Ctxt::new(file, locations);
-    let api = lower(spec, &mut cx, config);
-    cx.finish()?;
-    api.map_err(|()| Diagnostics(Vec::new()))
+        operations,
+        types: lw.types,
+    };
+    crate::ir::renumber(&mut api, &new_index);
+    cycles::box_cycles(&mut api.types);
+    api
 }
 
 /// Follows `$ref`s of `#/components/<section>/<name>` form to the item they name.
 pub(crate) fn resolve<'s, T>(
-    cx: &mut Ctxt<'_>,
+    cx: &Ctxt,
     item: &'s ReferenceOr<T>,
     section: &str,
     map: Option<&'s indexmap::IndexMap<String, ReferenceOr<T>>>,
@@ -113,7 +130,7 @@ pub(crate) fn resolve<'s, T>(
 /// Follows `reference` (and any reference it leads to) within `#/components/<section>` to
 /// the item, returning it with its name there. Problems are reported at `pointer`.
 pub(crate) fn follow<'s, T>(
-    cx: &mut Ctxt<'_>,
+    cx: &Ctxt,
     reference: &str,
     section: &str,
     map: Option<&'s indexmap::IndexMap<String, ReferenceOr<T>>>,

@@ -1,30 +1,22 @@
 //! Paths and operations → client methods.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode};
 
 use super::schemas::SchemaRef;
+use super::template::{self, Segment};
 use super::{Lowerer, resolve, unescape};
 use crate::diagnostics::child;
 use crate::ir::{
-    Body, BodyKind, GlobalParam, Operation, Pagination, Param, ParamLocation, ParamsStruct,
-    QueryStyle, Success, TypeDef, TypeKind, TypeRef,
+    Body, BodyKind, GlobalParam, HttpMethod, MultipartPart, Operation, Pagination, Param,
+    ParamLocation, ParamsStruct, PathPart, PathTemplate, QueryStyle, Success, TypeId, TypeKind,
+    TypeRef,
 };
 use crate::names::{Namespace, field_name, type_name};
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-/// An operation and the tags it was filed under (used only for filtering).
-pub(crate) struct LoweredOp {
-    pub op: Operation,
-    pub tags: Vec<String>,
-}
-
 impl<'a> Lowerer<'a, '_> {
-    pub(super) fn lower_operations(&mut self) -> (Vec<GlobalParam>, Vec<LoweredOp>) {
+    pub(super) fn lower_operations(&mut self) -> (Vec<GlobalParam>, Vec<Operation>) {
         let spec: &'a openapiv3::OpenAPI = self.spec;
         let mut globals: Vec<GlobalParam> = Vec::new();
         let mut methods = Namespace::new();
@@ -38,16 +30,22 @@ impl<'a> Lowerer<'a, '_> {
             let Some(item) = self.path_item(item, &pointer) else {
                 continue;
             };
-            for method in METHODS {
+            let segments = template::parse(path).unwrap_or_else(|problem| {
+                self.cx.error(&pointer, problem);
+                vec![Segment::Literal(path)]
+            });
+            for method in HttpMethod::ALL {
                 let Some(op) = operation_of(item, method) else {
                     continue;
                 };
-                found.push((path.as_str(), method, item, op, child(&pointer, method)));
+                let at = child(&pointer, method.key());
+                found.push((path.as_str(), segments.clone(), method, item, op, at));
             }
         }
         let mut lowered = Vec::new();
-        for (path, method, item, op, pointer) in found {
-            let params = self.collect_params(item, op, &pointer);
+        for (path, segments, method, item, op, pointer) in found {
+            let in_path = template::param_names(&segments);
+            let params = self.collect_params(item, op, &pointer, &in_path);
             for p in params.iter().filter(|p| p.global) {
                 if !globals.iter().any(|g| g.wire_name == p.param.wire_name) {
                     globals.push(GlobalParam {
@@ -60,25 +58,48 @@ impl<'a> Lowerer<'a, '_> {
                     methods.reserve(&format!("with_{}", p.param.rust_name));
                 }
             }
-            lowered.push((path, method, op, pointer, params));
+            lowered.push((path, segments, method, op, pointer, params));
         }
         let mut ops = Vec::new();
-        for (path, method, op, pointer, params) in lowered {
+        // operationId → the operation that has it first, to refuse a second one. The same
+        // operation reached again through a path item's `$ref` is no duplicate.
+        let mut seen: HashMap<&str, (String, &openapiv3::Operation)> = HashMap::new();
+        for (path, segments, method, op, pointer, params) in lowered {
+            if let Some(id) = op.operation_id.as_deref() {
+                match seen.get(id) {
+                    Some((_, first)) if std::ptr::eq(*first, op) => {}
+                    Some((first, _)) => {
+                        self.cx.error(
+                            &child(&pointer, "operationId"),
+                            format!("duplicate operationId `{id}`: `{first}` has it too; operationIds must be unique"),
+                        );
+                        continue;
+                    }
+                    None => {
+                        seen.insert(id, (format!("{} {path}", method.as_str()), op));
+                    }
+                }
+            }
             let id = op
                 .operation_id
                 .clone()
                 .unwrap_or_else(|| derived_name(method, path));
             let method_name = methods.claim(&field_name(&id));
             let pascal = type_name(&id);
-            let lowered =
-                self.lower_operation(op, path, method, &pointer, params, id, method_name, &pascal);
+            let lowered = self.lower_operation(
+                op,
+                (path, &segments),
+                method,
+                &pointer,
+                params,
+                id,
+                method_name,
+                &pascal,
+            );
             for extra in sibling_methods(&lowered) {
                 methods.reserve(&extra);
             }
-            ops.push(LoweredOp {
-                op: lowered,
-                tags: op.tags.clone(),
-            });
+            ops.push(lowered);
         }
         (globals, ops)
     }
@@ -109,12 +130,15 @@ impl<'a> Lowerer<'a, '_> {
         None
     }
 
-    /// Path-item and operation parameters, the operation's winning on a clash.
+    /// Path-item and operation parameters, the operation's winning on a clash. A name the
+    /// path template uses (`in_path`) but no parameter declares becomes a required string:
+    /// that is the only reading of such a path.
     fn collect_params(
         &mut self,
         item: &'a PathItem,
         op: &'a openapiv3::Operation,
         pointer: &str,
+        in_path: &[&str],
     ) -> Vec<LoweredParam> {
         let spec: &'a openapiv3::OpenAPI = self.spec;
         let map = spec.components.as_ref().map(|c| &c.parameters);
@@ -213,7 +237,6 @@ impl<'a> Lowerer<'a, '_> {
                 required: data.required || location == ParamLocation::Path,
                 global,
                 default,
-                pointer: at,
             };
             match out
                 .iter_mut()
@@ -235,6 +258,26 @@ impl<'a> Lowerer<'a, '_> {
                 }
             }
         }
+        for name in in_path {
+            let declared = out
+                .iter()
+                .any(|p| p.param.location == ParamLocation::Path && p.param.wire_name == *name);
+            if !declared {
+                out.push(LoweredParam {
+                    param: Param {
+                        wire_name: (*name).to_owned(),
+                        rust_name: names.claim(&field_name(name)),
+                        location: ParamLocation::Path,
+                        ty: TypeRef::String,
+                        doc: None,
+                        style: None,
+                    },
+                    required: true,
+                    global: false,
+                    default: None,
+                });
+            }
+        }
         out
     }
 
@@ -242,37 +285,22 @@ impl<'a> Lowerer<'a, '_> {
     fn lower_operation(
         &mut self,
         op: &'a openapiv3::Operation,
-        path: &str,
-        method: &str,
+        (path, segments): (&str, &[Segment<'_>]),
+        method: HttpMethod,
         pointer: &str,
         params: Vec<LoweredParam>,
         id: String,
         method_name: String,
         pascal: &str,
     ) -> Operation {
-        let template = template_names(path);
-        for name in &template {
-            if !params
-                .iter()
-                .any(|p| p.param.location == ParamLocation::Path && &p.param.wire_name == name)
-            {
-                self.cx.error(
-                    pointer,
-                    format!("path parameter `{name}` of `{path}` is not declared in `parameters`"),
-                );
-            }
-        }
+        let template = template::param_names(segments);
         let mut required = Vec::new();
         let mut optional = Vec::new();
         for p in params.into_iter().filter(|p| !p.global) {
-            if p.param.location == ParamLocation::Path && !template.contains(&p.param.wire_name) {
-                self.cx.error(
-                    &p.pointer,
-                    format!(
-                        "path parameter `{}` does not appear in `{path}`",
-                        p.param.wire_name
-                    ),
-                );
+            // A path parameter the path does not use has nowhere to go; it is left out.
+            if p.param.location == ParamLocation::Path
+                && !template.contains(&p.param.wire_name.as_str())
+            {
                 continue;
             }
             if p.required {
@@ -286,6 +314,28 @@ impl<'a> Lowerer<'a, '_> {
             ParamLocation::Path => template.iter().position(|t| *t == p.wire_name).unwrap_or(0),
             _ => usize::MAX,
         });
+        let mut parts = Vec::new();
+        for segment in segments {
+            parts.push(match segment {
+                Segment::Literal(text) => PathPart::Literal((*text).to_owned()),
+                Segment::Param(name) => {
+                    let at = required
+                        .iter()
+                        .position(|p| p.location == ParamLocation::Path && p.wire_name == *name);
+                    match at {
+                        Some(i) => PathPart::Param(i),
+                        // Only a client-wide (`x-sdk-global-param`) one can be missing here.
+                        None => {
+                            self.cx.error(
+                                pointer,
+                                format!("path parameter `{name}` cannot be a client-wide setting (`x-sdk-global-param`)"),
+                            );
+                            PathPart::Literal(String::new())
+                        }
+                    }
+                }
+            });
+        }
         let optional_params = (!optional.is_empty()).then(|| ParamsStruct {
             name: self.type_names.claim(&format!("{pascal}Params")),
             params: optional,
@@ -299,8 +349,12 @@ impl<'a> Lowerer<'a, '_> {
         let mut operation = Operation {
             id,
             method_name,
-            http_method: method.to_uppercase(),
-            path: path.to_owned(),
+            tags: op.tags.clone(),
+            http_method: method,
+            path: PathTemplate {
+                text: path.to_owned(),
+                parts,
+            },
             doc: operation_doc(op),
             required_params: required,
             optional_params,
@@ -345,14 +399,33 @@ impl<'a> Lowerer<'a, '_> {
                 None => TypeRef::Json,
             };
             if media.starts_with("multipart/") {
-                if !matches!(&ty, TypeRef::Named(n) if self.struct_fields(n).is_some()) {
+                let model = match &ty {
+                    TypeRef::Named(id) => self.struct_of(*id),
+                    _ => None,
+                };
+                let Some(model) = model else {
                     self.cx.error(
                         &at,
                         "a `multipart/form-data` body must be an object schema with properties",
                     );
                     return None;
+                };
+                let parts = model
+                    .fields
+                    .iter()
+                    .map(|f| MultipartPart {
+                        wire_name: f.wire_name.clone(),
+                        field: f.rust_name.clone(),
+                        file: f.ty == TypeRef::Bytes,
+                        optional: !f.required || f.nullable,
+                    })
+                    .collect();
+                let additional = model.additional.as_ref().map(|(field, _)| field.clone());
+                BodyKind::Multipart {
+                    model: ty,
+                    parts,
+                    additional,
                 }
-                BodyKind::Multipart(ty)
             } else {
                 BodyKind::Form(ty)
             }
@@ -523,7 +596,7 @@ impl<'a> Lowerer<'a, '_> {
         let Success::Json(TypeRef::Named(response)) = &op.success else {
             return None;
         };
-        let fields = self.struct_fields(response)?;
+        let fields = &self.struct_of(*response)?.fields;
         let mut arrays = fields.iter().filter(|f| matches!(f.ty, TypeRef::Vec(_)));
         let (items, None) = (arrays.next()?, arrays.next()) else {
             return None;
@@ -532,11 +605,12 @@ impl<'a> Lowerer<'a, '_> {
             return None;
         };
         fields.iter().find_map(|f| {
-            let TypeRef::Named(name) = &f.ty else {
+            let TypeRef::Named(id) = &f.ty else {
                 return None;
             };
             let next = self
-                .struct_fields(name)?
+                .struct_of(*id)?
+                .fields
                 .iter()
                 .find(|g| g.wire_name == "next_cursor")?;
             Some(Pagination {
@@ -551,14 +625,11 @@ impl<'a> Lowerer<'a, '_> {
         })
     }
 
-    fn struct_fields(&self, name: &str) -> Option<&Vec<crate::ir::Field>> {
-        self.types
-            .iter()
-            .find(|t| t.name == name)
-            .and_then(|t| match &t.kind {
-                TypeKind::Struct(s) => Some(&s.fields),
-                _ => None,
-            })
+    fn struct_of(&self, id: TypeId) -> Option<&crate::ir::Struct> {
+        match &self.types[id.0].kind {
+            TypeKind::Struct(s) => Some(s),
+            _ => None,
+        }
     }
 }
 
@@ -567,20 +638,18 @@ pub(super) struct LoweredParam {
     pub required: bool,
     pub global: bool,
     pub default: Option<String>,
-    pub pointer: String,
 }
 
-fn operation_of<'s>(item: &'s PathItem, method: &str) -> Option<&'s openapiv3::Operation> {
+fn operation_of(item: &PathItem, method: HttpMethod) -> Option<&openapiv3::Operation> {
     match method {
-        "get" => item.get.as_ref(),
-        "put" => item.put.as_ref(),
-        "post" => item.post.as_ref(),
-        "delete" => item.delete.as_ref(),
-        "options" => item.options.as_ref(),
-        "head" => item.head.as_ref(),
-        "patch" => item.patch.as_ref(),
-        "trace" => item.trace.as_ref(),
-        _ => None,
+        HttpMethod::Get => item.get.as_ref(),
+        HttpMethod::Put => item.put.as_ref(),
+        HttpMethod::Post => item.post.as_ref(),
+        HttpMethod::Delete => item.delete.as_ref(),
+        HttpMethod::Options => item.options.as_ref(),
+        HttpMethod::Head => item.head.as_ref(),
+        HttpMethod::Patch => item.patch.as_ref(),
+        HttpMethod::Trace => item.trace.as_ref(),
     }
 }
 
@@ -607,8 +676,8 @@ fn operation_doc(op: &openapiv3::Operation) -> Option<String> {
 }
 
 /// `get` + `/v2/assistants/{assistant_id}` → `get_v2_assistants_by_assistant_id`.
-fn derived_name(method: &str, path: &str) -> String {
-    let mut name = method.to_owned();
+fn derived_name(method: HttpMethod, path: &str) -> String {
+    let mut name = method.key().to_owned();
     for segment in path.split('/').filter(|s| !s.is_empty()) {
         name.push('_');
         match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
@@ -620,13 +689,6 @@ fn derived_name(method: &str, path: &str) -> String {
         }
     }
     name
-}
-
-fn template_names(path: &str) -> Vec<String> {
-    path.split('{')
-        .skip(1)
-        .filter_map(|s| s.split_once('}').map(|(n, _)| n.to_owned()))
-        .collect()
 }
 
 fn is_json(media: &str) -> bool {
@@ -648,63 +710,5 @@ fn json_text(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
-    }
-}
-
-/// Names of every model an operation reaches, through fields, variants and aliases.
-pub(crate) fn reachable_types(ops: &[LoweredOp], types: &[TypeDef]) -> HashSet<String> {
-    let mut seen = HashSet::new();
-    let mut stack: Vec<String> = Vec::new();
-    let push_ref = |ty: &TypeRef, stack: &mut Vec<String>| collect_names(ty, stack);
-    for LoweredOp { op, .. } in ops {
-        for p in op
-            .required_params
-            .iter()
-            .chain(op.optional_params.iter().flat_map(|s| &s.params))
-        {
-            push_ref(&p.ty, &mut stack);
-        }
-        if let Some(Body {
-            kind: BodyKind::Json(ty) | BodyKind::Form(ty) | BodyKind::Multipart(ty),
-            ..
-        }) = &op.body
-        {
-            push_ref(ty, &mut stack);
-        }
-        for (_, ty) in &op.errors {
-            push_ref(ty, &mut stack);
-        }
-        match &op.success {
-            Success::Json(ty) | Success::EventStream(ty) | Success::JsonOrBinary(ty) => {
-                push_ref(ty, &mut stack)
-            }
-            Success::ByStatus { statuses, .. } => statuses
-                .iter()
-                .flat_map(|(_, t)| t)
-                .for_each(|t| push_ref(t, &mut stack)),
-            Success::Empty | Success::Binary => {}
-        }
-    }
-    while let Some(name) = stack.pop() {
-        if !seen.insert(name.clone()) {
-            continue;
-        }
-        let Some(def) = types.iter().find(|t| t.name == name) else {
-            continue;
-        };
-        for ty in crate::lower::cycles::refs_of(&def.kind) {
-            collect_names(ty, &mut stack);
-        }
-    }
-    seen
-}
-
-fn collect_names(ty: &TypeRef, out: &mut Vec<String>) {
-    match ty {
-        TypeRef::Named(n) => out.push(n.clone()),
-        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
-            collect_names(inner, out)
-        }
-        _ => {}
     }
 }

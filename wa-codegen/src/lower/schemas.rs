@@ -9,7 +9,7 @@ use openapiv3::{
 
 use super::{Lowerer, unescape};
 use crate::diagnostics::child;
-use crate::ir::{EnumVariant, Field, Struct, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::ir::{EnumVariant, Field, Struct, TypeId, TypeKind, TypeRef, UnionVariant};
 use crate::names::{Namespace, field_name, type_name};
 
 /// A schema position: either a `$ref` or a schema written in place.
@@ -126,9 +126,8 @@ impl<'a> Lowerer<'a, '_> {
                         ReferenceOr::Item(_) => None,
                     }));
             for target in targets {
-                if let Some(name) = component_key(target).and_then(|k| self.schema_names.get(&k)) {
-                    self.tag_of_member
-                        .insert(name.clone(), disc.property_name.clone());
+                if let Some(id) = component_key(target).and_then(|k| self.schema_names.get(&k)) {
+                    self.tag_of_member.insert(*id, disc.property_name.clone());
                 }
             }
         }
@@ -136,22 +135,21 @@ impl<'a> Lowerer<'a, '_> {
 
     pub(super) fn lower_component(
         &mut self,
-        name: &str,
+        id: TypeId,
         schema: &'a ReferenceOr<Schema>,
         pointer: &str,
     ) {
         let (kind, doc) = match schema {
-            ReferenceOr::Reference { .. } => (
-                TypeKind::Alias(self.type_ref(schema.into(), pointer, name)),
-                None,
-            ),
-            ReferenceOr::Item(s) => (self.lower_kind(s, pointer, name), doc_of(s)),
+            ReferenceOr::Reference { .. } => {
+                let name = self.type_name_of(id).to_owned();
+                (
+                    TypeKind::Alias(self.type_ref(schema.into(), pointer, &name)),
+                    None,
+                )
+            }
+            ReferenceOr::Item(s) => (self.lower_kind(s, pointer, id), doc_of(s)),
         };
-        self.types.push(TypeDef {
-            name: name.to_owned(),
-            doc,
-            kind,
-        });
+        self.define_type(id, doc, kind);
     }
 
     /// The component schema a `$ref` names, if it exists.
@@ -165,7 +163,9 @@ impl<'a> Lowerer<'a, '_> {
         super::follow(self.cx, reference, "schemas", schemas, pointer)
     }
 
-    fn lower_kind(&mut self, schema: &'a Schema, pointer: &str, name: &str) -> TypeKind {
+    /// The model `id` for `schema`; inline schemas inside it are named after its name.
+    fn lower_kind(&mut self, schema: &'a Schema, pointer: &str, id: TypeId) -> TypeKind {
+        let name = &self.type_name_of(id).to_owned();
         if let Some((key, members)) = union_members(schema) {
             let members_pointer = child(pointer, key);
             return match &schema.schema_data.discriminator {
@@ -174,17 +174,13 @@ impl<'a> Lowerer<'a, '_> {
             };
         }
         if let Some(members) = all_of_members(schema) {
-            return self.lower_all_of(schema, members, pointer, name);
+            return self.lower_all_of(schema, members, pointer, id);
         }
         if let Some(parts) = object_parts(schema) {
             if parts.properties.is_empty() {
                 return TypeKind::Alias(self.map_type(parts.additional, pointer, name));
             }
-            return TypeKind::Struct(self.lower_struct(
-                name,
-                vec![(parts, pointer.to_owned())],
-                &[],
-            ));
+            return TypeKind::Struct(self.lower_struct(id, vec![(parts, pointer.to_owned())], &[]));
         }
         if let Some(values) = string_enum(schema) {
             return open_enum(values);
@@ -198,7 +194,7 @@ impl<'a> Lowerer<'a, '_> {
         let schema = match schema {
             SchemaRef::Ref(reference) => {
                 return match self.component(reference, pointer) {
-                    Some((_, key)) => TypeRef::Named(self.schema_names[&key].clone()),
+                    Some((_, key)) => TypeRef::Named(self.schema_names[&key]),
                     None => TypeRef::Json,
                 };
             }
@@ -218,14 +214,10 @@ impl<'a> Lowerer<'a, '_> {
             || string_enum(schema).is_some()
             || object_parts(schema).is_some_and(|p| !p.properties.is_empty());
         let ty = if needs_name {
-            let name = self.type_names.claim(&type_name(hint));
-            let kind = self.lower_kind(schema, pointer, &name);
-            self.types.push(TypeDef {
-                name: name.clone(),
-                doc: doc_of(schema),
-                kind,
-            });
-            TypeRef::Named(name)
+            let id = self.reserve_type(&type_name(hint));
+            let kind = self.lower_kind(schema, pointer, id);
+            self.define_type(id, doc_of(schema), kind);
+            TypeRef::Named(id)
         } else if let Some(parts) = object_parts(schema) {
             self.map_type(parts.additional, pointer, hint)
         } else {
@@ -363,7 +355,7 @@ impl<'a> Lowerer<'a, '_> {
             variants.push(UnionVariant {
                 rust_name: names.claim(&type_name(&tag)),
                 tag: Some(tag),
-                ty: TypeRef::Named(self.schema_names[&key].clone()),
+                ty: TypeRef::Named(self.schema_names[&key]),
             });
         }
         TypeKind::Tagged {
@@ -385,12 +377,14 @@ impl<'a> Lowerer<'a, '_> {
             let at = child(pointer, &i.to_string());
             let ty = self.type_ref(member.into(), &at, &format!("{name}Variant{}", i + 1));
             let variant_name = match &ty {
-                TypeRef::Named(n) => n
-                    .strip_prefix(name)
-                    .filter(|r| !r.is_empty())
-                    .unwrap_or(n)
-                    .to_owned(),
-                other => variant_name_of(other),
+                TypeRef::Named(id) => {
+                    let n = self.type_name_of(*id);
+                    n.strip_prefix(name)
+                        .filter(|r| !r.is_empty())
+                        .unwrap_or(n)
+                        .to_owned()
+                }
+                other => self.variant_name_of(other),
             };
             let specificity = self.required_count(member, &at);
             variants.push((
@@ -426,8 +420,9 @@ impl<'a> Lowerer<'a, '_> {
         schema: &'a Schema,
         members: &'a [ReferenceOr<Schema>],
         pointer: &str,
-        name: &str,
+        id: TypeId,
     ) -> TypeKind {
+        let name = &self.type_name_of(id).to_owned();
         let own = object_parts(schema).filter(|p| !p.properties.is_empty());
         if let ([single], None) = (members, &own) {
             return TypeKind::Alias(self.type_ref(
@@ -445,7 +440,7 @@ impl<'a> Lowerer<'a, '_> {
         if let Some(own) = own {
             parts.push((own, pointer.to_owned()));
         }
-        TypeKind::Struct(self.lower_struct(name, parts, &unions))
+        TypeKind::Struct(self.lower_struct(id, parts, &unions))
     }
 
     /// Gathers the object parts of one `allOf` member, following references and nested
@@ -493,11 +488,12 @@ impl<'a> Lowerer<'a, '_> {
 
     fn lower_struct(
         &mut self,
-        name: &str,
+        id: TypeId,
         parts: Vec<(ObjectParts<'a>, String)>,
         unions: &[TypeRef],
     ) -> Struct {
-        let omit = self.tag_of_member.get(name).cloned();
+        let name = &self.type_name_of(id).to_owned();
+        let omit = self.tag_of_member.get(&id).cloned();
         let required: HashSet<&str> = parts
             .iter()
             .flat_map(|(p, _)| p.required.iter().map(String::as_str))
@@ -594,20 +590,22 @@ fn field_doc(schema: &Schema) -> Option<String> {
     doc
 }
 
-fn variant_name_of(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::String => "String".into(),
-        TypeRef::DateTime => "DateTime".into(),
-        TypeRef::Date => "Date".into(),
-        TypeRef::I32 | TypeRef::I64 => "Integer".into(),
-        TypeRef::F32 | TypeRef::F64 => "Number".into(),
-        TypeRef::Bool => "Boolean".into(),
-        TypeRef::Bytes => "Bytes".into(),
-        TypeRef::Json => "Json".into(),
-        TypeRef::Vec(_) => "List".into(),
-        TypeRef::Map(_) => "Map".into(),
-        TypeRef::Named(n) => n.clone(),
-        TypeRef::Boxed(inner) => variant_name_of(inner),
+impl Lowerer<'_, '_> {
+    fn variant_name_of(&self, ty: &TypeRef) -> String {
+        match ty {
+            TypeRef::String => "String".into(),
+            TypeRef::DateTime => "DateTime".into(),
+            TypeRef::Date => "Date".into(),
+            TypeRef::I32 | TypeRef::I64 => "Integer".into(),
+            TypeRef::F32 | TypeRef::F64 => "Number".into(),
+            TypeRef::Bool => "Boolean".into(),
+            TypeRef::Bytes => "Bytes".into(),
+            TypeRef::Json => "Json".into(),
+            TypeRef::Vec(_) => "List".into(),
+            TypeRef::Map(_) => "Map".into(),
+            TypeRef::Named(id) => self.type_name_of(*id).to_owned(),
+            TypeRef::Boxed(inner) => self.variant_name_of(inner),
+        }
     }
 }
 
