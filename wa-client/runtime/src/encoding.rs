@@ -39,6 +39,30 @@ fn scalar(name: &str, v: &Value) -> Result<String> {
     }
 }
 
+/// A path parameter whose type has no text form of its own (a union, a list, an object), in
+/// OpenAPI's default `simple` style: `a,b` for a list, `k,v,k,v` for an object. Percent-encoding
+/// is left to the caller.
+pub fn path_text<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<String> {
+    let value = to_value(name, value)?;
+    let texts: Vec<String> = match &value {
+        Value::Null => {
+            return Err(Error::InvalidRequest(format!(
+                "path parameter `{name}` cannot be null"
+            )));
+        }
+        Value::Array(items) => items
+            .iter()
+            .map(|v| scalar(name, v))
+            .collect::<Result<_>>()?,
+        Value::Object(map) => map
+            .iter()
+            .flat_map(|(k, v)| [Ok(k.clone()), scalar(name, v)])
+            .collect::<Result<_>>()?,
+        scalar_value => vec![scalar(name, scalar_value)?],
+    };
+    Ok(texts.join(","))
+}
+
 /// The `(name, value)` pairs of one query parameter; `null` gives none.
 pub(crate) fn query_pairs(
     name: &str,
@@ -234,6 +258,18 @@ impl Multipart {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn path_texts_follow_the_simple_style() {
+        assert_eq!(path_text("id", &json!("a b")).unwrap(), "a b");
+        assert_eq!(path_text("ids", &json!([1, 2])).unwrap(), "1,2");
+        assert_eq!(
+            path_text("o", &json!({"k": "v", "n": 3})).unwrap(),
+            "k,v,n,3"
+        );
+        assert!(path_text("id", &json!(null)).is_err());
+        assert!(path_text("o", &json!({"k": {"deep": 1}})).is_err());
+    }
 
     #[test]
     fn styles() {

@@ -37,7 +37,7 @@ pub use auth::{
 };
 pub use binary::Binary;
 pub use config::{Config, ConfigBuilder, RetryPolicy};
-pub use encoding::{Multipart, QueryStyle};
+pub use encoding::{Multipart, QueryStyle, path_text};
 pub use env::ConfigSource;
 pub use error::{DecodeError, Error, HttpError, Result};
 pub use headers::USER_AGENT_VALUE;

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use super::{Emitter, doc_attrs, ident};
 use crate::ir::{
     BodyKind, MultipartPart, Operation, Param, ParamLocation, PathPart, QueryStyle, Success,
-    TypeRef,
+    TypeKind, TypeRef,
 };
 
 impl Emitter<'_> {
@@ -305,8 +305,14 @@ impl Emitter<'_> {
                 }
                 PathPart::Param(i) => {
                     format.push_str("{}");
-                    let name = ident(&op.required_params[*i].rust_name);
-                    path_args.push(quote!(#rt::encode_path(#name)));
+                    let param = &op.required_params[*i];
+                    let name = ident(&param.rust_name);
+                    path_args.push(if self.has_path_text(&param.ty) {
+                        quote!(#rt::encode_path(#name))
+                    } else {
+                        let wire = &param.wire_name;
+                        quote!(#rt::encode_path(#rt::path_text(#wire, #name)?))
+                    });
                 }
             }
         }
@@ -352,6 +358,19 @@ impl Emitter<'_> {
             #(#params)*
             #body
             #accept
+        }
+    }
+
+    /// Whether a path parameter's `Display` is its text on the wire (strings, numbers, dates,
+    /// string enums); the rest go through serde (`path_text`).
+    fn has_path_text(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => true,
+            TypeRef::Bool | TypeRef::Date => true,
+            TypeRef::Named(id) => {
+                matches!(self.api.type_def(*id).kind, TypeKind::OpenEnum { .. })
+            }
+            _ => false,
         }
     }
 

@@ -93,10 +93,70 @@ fn all_of_members(schema: &Schema) -> Option<&[ReferenceOr<Schema>]> {
     }
 }
 
+/// An inline `allOf` member that says nothing about the shape: a description, `nullable`,
+/// `readOnly`, a default, an example, `required`, bounds. It refines the other members; it
+/// never makes a type of its own.
+fn is_annotation(member: &ReferenceOr<Schema>) -> bool {
+    matches!(member, ReferenceOr::Item(schema) if only_annotates(schema))
+}
+
+fn only_annotates(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Any(a) => {
+            a.typ.is_none()
+                && a.properties.is_empty()
+                && a.additional_properties.is_none()
+                && a.items.is_none()
+                && a.enumeration.is_empty()
+                && a.format.is_none()
+                && a.one_of.is_empty()
+                && a.any_of.is_empty()
+                && a.all_of.is_empty()
+                && a.not.is_none()
+        }
+        _ => false,
+    }
+}
+
+/// The one `allOf` member that gives the shape, with its index, when all the others only
+/// annotate and the schema has no properties of its own: the schema is that member's type.
+fn lone_member(schema: &Schema) -> Option<(usize, &ReferenceOr<Schema>)> {
+    let members = all_of_members(schema)?;
+    if object_parts(schema).is_some_and(|p| !p.properties.is_empty()) {
+        return None;
+    }
+    let mut shaped = members
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| !is_annotation(m));
+    match (shaped.next(), shaped.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    }
+}
+
+/// The annotating `allOf` members of a schema (none when it has no `allOf`).
+fn annotations(schema: &Schema) -> impl Iterator<Item = &Schema> {
+    all_of_members(schema)
+        .unwrap_or_default()
+        .iter()
+        .filter(|m| is_annotation(m))
+        .filter_map(|m| match m {
+            ReferenceOr::Item(s) => Some(s),
+            ReferenceOr::Reference { .. } => None,
+        })
+}
+
+/// `nullable` or `readOnly`, said by the schema or one of its annotating members.
+fn annotated(schema: &Schema, flag: fn(&openapiv3::SchemaData) -> bool) -> bool {
+    flag(&schema.schema_data) || annotations(schema).any(|a| flag(&a.schema_data))
+}
+
 fn doc_of(schema: &Schema) -> Option<String> {
     let data = &schema.schema_data;
     data.description
         .clone()
+        .or_else(|| annotations(schema).find_map(|a| a.schema_data.description.clone()))
         .or_else(|| data.title.clone())
         .filter(|d| !d.trim().is_empty())
 }
@@ -203,11 +263,10 @@ impl<'a> Lowerer<'a, '_> {
         if let Some(known) = self.inline_types.get(pointer) {
             return known.clone();
         }
-        // `allOf: [$ref]` only attaches a description: it is that type.
-        if let Some([single]) = all_of_members(schema) {
-            if object_parts(schema).is_none_or(|p| p.properties.is_empty()) {
-                return self.type_ref(single.into(), &child(&child(pointer, "allOf"), "0"), hint);
-            }
+        // `allOf: [$ref, {description: ...}]` only annotates: it is that type.
+        if let Some((i, single)) = lone_member(schema) {
+            let at = child(&child(pointer, "allOf"), &i.to_string());
+            return self.type_ref(single.into(), &at, hint);
         }
         let needs_name = union_members(schema).is_some()
             || all_of_members(schema).is_some()
@@ -424,12 +483,9 @@ impl<'a> Lowerer<'a, '_> {
     ) -> TypeKind {
         let name = &self.type_name_of(id).to_owned();
         let own = object_parts(schema).filter(|p| !p.properties.is_empty());
-        if let ([single], None) = (members, &own) {
-            return TypeKind::Alias(self.type_ref(
-                single.into(),
-                &child(&child(pointer, "allOf"), "0"),
-                name,
-            ));
+        if let Some((i, single)) = lone_member(schema) {
+            let at = child(&child(pointer, "allOf"), &i.to_string());
+            return TypeKind::Alias(self.type_ref(single.into(), &at, name));
         }
         let mut parts = Vec::new();
         let mut unions = Vec::new();
@@ -478,6 +534,17 @@ impl<'a> Lowerer<'a, '_> {
             }
         } else if let Some(p) = object_parts(schema) {
             parts.push((p, at));
+        } else if let (true, SchemaKind::Any(a)) = (only_annotates(schema), &schema.schema_kind) {
+            // Only its `required` list bears on the merged struct.
+            let required = &a.required;
+            parts.push((
+                ObjectParts {
+                    properties: Vec::new(),
+                    required,
+                    additional: None,
+                },
+                at,
+            ));
         } else {
             self.cx.error(
                 pointer,
@@ -534,8 +601,8 @@ impl<'a> Lowerer<'a, '_> {
                     rust_name: String::new(),
                     ty,
                     required: required.contains(wire),
-                    nullable: target.is_some_and(|s| s.schema_data.nullable),
-                    read_only: target.is_some_and(|s| s.schema_data.read_only),
+                    nullable: target.is_some_and(|s| annotated(s, |d| d.nullable)),
+                    read_only: target.is_some_and(|s| annotated(s, |d| d.read_only)),
                     flatten: false,
                     doc: inline.and_then(field_doc),
                 };
