@@ -31,4 +31,4 @@ pub mod mock;
 
 pub use conversation::{Conversation, ConversationStream};
 
-include_api!("../spec/assistant-v2.yaml");
+include_api!("spec/assistant-v2.yaml");
