@@ -17,12 +17,12 @@ edition = "2024"
 publish = false
 
 [dependencies]
-wa-client = { path = "$root/wa-client" }
+wa-runtime = { path = "$root/wa-client/runtime" }
 
 [workspace]
 TOML
 cat > "$work/src/main.rs" <<'RS'
-wa_client::include_api!("spec.yaml");
+wa_runtime::include_api!("spec.yaml");
 
 fn main() {
     let _ = Client::get_pet;
@@ -51,3 +51,17 @@ open(p, "w").write(s)
 PY
 cargo build --quiet --manifest-path "$work/Cargo.toml"
 echo "regeneration check passed: a spec edit alone added Client::count_pets"
+
+# The Watson spec reaches wa-client through the symlink wa-client/spec -> ../spec (so that the
+# published package holds it): an edit of the top-level file must still rebuild wa-client.
+# (Built first, so the second build has a reason to rebuild; `mock` as the earlier CI steps had it.)
+wa_client=(--locked --manifest-path "$root/Cargo.toml" -p wa-client --features mock)
+cargo build --quiet "${wa_client[@]}"
+touch "$root/spec/assistant-v2.yaml"
+log=$(cargo build -v "${wa_client[@]}" 2>&1)
+if ! grep -q "Dirty wa-client .*spec/assistant-v2.yaml" <<<"$log"; then
+  printf '%s\n' "$log" >&2
+  echo "touching spec/assistant-v2.yaml did not rebuild wa-client" >&2
+  exit 1
+fi
+echo "regeneration check passed: an edit of spec/assistant-v2.yaml rebuilds wa-client"

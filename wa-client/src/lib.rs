@@ -31,4 +31,10 @@ pub mod mock;
 
 pub use conversation::{Conversation, ConversationStream};
 
-include_api!("../spec/assistant-v2.yaml");
+// spec/ is a symlink to the top-level spec/, so that the published crate holds the file.
+include_api!("spec/assistant-v2.yaml");
+
+// The README's samples run as doc tests (README.md is a symlink to the top-level one).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+mod readme {}
