@@ -10,6 +10,10 @@ pub mod parameters_and_bodies {
     wa_runtime::include_api!("specs/constructs/parameters-and-bodies.yaml");
 }
 
+pub mod published_idioms {
+    wa_runtime::include_api!("specs/constructs/published-idioms.yaml");
+}
+
 pub mod pets {
     wa_runtime::include_api!("specs/constructs/pets.yaml");
 }

@@ -209,3 +209,62 @@ async fn awkward_names_reach_the_wire_unchanged() {
     assert_eq!(sent.headers.get("x-request-id").unwrap(), "req-7");
     assert_eq!(sent.headers.get("cookie").unwrap(), "session=abc");
 }
+
+#[tokio::test]
+async fn idioms_of_published_specs_on_the_wire() {
+    use wa_tests::published_idioms as pi;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/Calls/CA%2F1.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "sid": "CA/1",
+            "status": "active",
+            "parent": null,
+            "created": "2026-11-28"
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let client = pi::Client::new(config(&server)).unwrap();
+
+    // An undeclared path parameter next to literal text is a string argument, one segment.
+    let call = client.fetch_call("CA/1").await.unwrap().into_body();
+    assert_eq!(call.status, Some(pi::models::Status::Active));
+    assert_eq!(call.parent, None);
+    assert_eq!(call.created.as_deref(), Some("2026-11-28"));
+    // `readOnly` given through an annotating `allOf` member is not sent back.
+    let sent = serde_json::to_value(&call).unwrap();
+    assert!(sent.get("created").is_none(), "{sent}");
+
+    // A union as a path parameter is written in the simple style.
+    client
+        .delete_role(&pi::models::RoleRef::Integer(42))
+        .await
+        .unwrap();
+    client
+        .delete_role(&pi::models::RoleRef::String("ops team".into()))
+        .await
+        .unwrap();
+    let paths: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .skip(1)
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    assert_eq!(paths, ["/roles/42", "/roles/ops%20team"]);
+
+    // An annotated reference is the referenced type, and `required` from an annotating
+    // member makes the composed field required.
+    let forwarded: pi::models::ForwardedCall = call.clone();
+    let named = pi::models::NamedCall {
+        sid: None,
+        name: "n".into(),
+    };
+    assert_eq!(forwarded.sid, "CA/1");
+    assert_eq!(named.name, "n");
+}

@@ -47,6 +47,7 @@ impl Emitter<'_> {
         }
     });
         let methods = api.operations.iter().map(|op| self.operation(op));
+        let mutable = (!api.globals.is_empty()).then(|| quote!(mut));
         quote! {
             #[doc = #about]
             #[doc = ""]
@@ -67,7 +68,7 @@ impl Emitter<'_> {
                 }
 
                 /// A client over an existing runtime (sharing its connections and credentials).
-                pub fn from_runtime(mut runtime: #rt::Runtime) -> Self {
+                pub fn from_runtime(#mutable runtime: #rt::Runtime) -> Self {
                     #(#declares)*
                     Self { runtime }
                 }
