@@ -268,3 +268,62 @@ async fn idioms_of_published_specs_on_the_wire() {
     assert_eq!(forwarded.sid, "CA/1");
     assert_eq!(named.name, "n");
 }
+
+#[tokio::test]
+async fn discriminators_statuses_and_shadowing_names_of_published_specs() {
+    use wa_tests::published_idioms as pi;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/pets"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "pet_type": "dog", "name": "Rex", "barks": true
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/shapes"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"kind": "square", "side": 2.0})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/items/"))
+        .respond_with(ResponseTemplate::new(201).set_body_bytes(b"\x89PNG".to_vec()))
+        .mount(&server)
+        .await;
+    let client = pi::Client::new(config(&server)).unwrap();
+
+    // A parent with a discriminator decodes as the component that extends it, by the tag the
+    // child's own `enum` gives.
+    let pet = client.get_pet().await.unwrap().into_body();
+    let pi::models::Pet::Dog(dog) = &pet else {
+        panic!("expected a dog, got {pet:?}");
+    };
+    assert_eq!((dog.name.as_deref(), dog.barks), (Some("Rex"), Some(true)));
+    assert_eq!(serde_json::to_value(&pet).unwrap()["pet_type"], "dog");
+
+    // Without a mapping, a member's `example` names its tag.
+    let shape = client.get_shape().await.unwrap().into_body();
+    assert!(
+        matches!(shape, pi::models::Shape::Square(ref s) if s.side == Some(2.0)),
+        "{shape:?}"
+    );
+
+    // Arguments named like the method's locals are sent as themselves; a non-JSON status
+    // answers with its bytes.
+    let answer = client.list_items("req", "resp").await.unwrap().into_body();
+    assert_eq!(
+        answer,
+        pi::models::ListItemsSuccess::Status201(b"\x89PNG".to_vec().into())
+    );
+    let sent = server.received_requests().await.unwrap().pop().unwrap();
+    assert_eq!(sent.url.query(), Some("request=req"));
+    assert_eq!(sent.headers.get("response").unwrap(), "resp");
+
+    // Enum values YAML reads as booleans stay strings.
+    let r: pi::models::Ref =
+        serde_json::from_value(json!({"$ref": "x", "answer": "true"})).unwrap();
+    assert_eq!(r.answer, Some(pi::models::RefAnswer::True));
+    assert_eq!(r.ref_.as_deref(), Some("x"));
+}

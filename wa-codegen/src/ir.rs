@@ -239,8 +239,17 @@ pub enum Success {
     /// per status (`None`: no body).
     ByStatus {
         name: String,
-        statuses: Vec<(u16, Option<TypeRef>)>,
+        statuses: Vec<(u16, StatusBody)>,
     },
+}
+
+/// The body of one success status, when statuses differ.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StatusBody {
+    Empty,
+    Json(TypeRef),
+    /// Anything that is not JSON (an image, YAML, a stream): the raw bytes.
+    Bytes,
 }
 
 /// Cursor pagination as the spec shows it: a query parameter taking the cursor, the response
@@ -379,7 +388,10 @@ impl Operation {
                 out.push(ty)
             }
             Success::ByStatus { statuses, .. } => {
-                out.extend(statuses.iter_mut().filter_map(|(_, t)| t.as_mut()))
+                out.extend(statuses.iter_mut().filter_map(|(_, body)| match body {
+                    StatusBody::Json(ty) => Some(ty),
+                    StatusBody::Empty | StatusBody::Bytes => None,
+                }))
             }
             Success::Empty | Success::Binary => {}
         }

@@ -5,8 +5,8 @@ use quote::{format_ident, quote};
 
 use super::{Emitter, doc_attrs, ident};
 use crate::ir::{
-    BodyKind, MultipartPart, Operation, Param, ParamLocation, PathPart, QueryStyle, Success,
-    TypeKind, TypeRef,
+    BodyKind, MultipartPart, Operation, Param, ParamLocation, PathPart, QueryStyle, StatusBody,
+    Success, TypeKind, TypeRef,
 };
 
 impl Emitter<'_> {
@@ -155,11 +155,12 @@ impl Emitter<'_> {
                 let arms = statuses.iter().map(|(code, ty)| {
                 let variant = format_ident!("Status{code}");
                 match ty {
-                    Some(ty) => {
+                    StatusBody::Json(ty) => {
                         let t = self.rust_type(ty, &models);
                         quote!(#code => response.json::<#t>().await.map(|r| r.map(models::#enum_ty::#variant)),)
                     }
-                    None => quote!(#code => response.empty().await.map(|r| r.map(|()| models::#enum_ty::#variant)),),
+                    StatusBody::Bytes => quote!(#code => response.bytes().await.map(|r| r.map(models::#enum_ty::#variant)),),
+                    StatusBody::Empty => quote!(#code => response.empty().await.map(|r| r.map(|()| models::#enum_ty::#variant)),),
                 }
             });
                 (

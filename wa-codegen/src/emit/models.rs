@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Emitter, doc_attrs, ident};
-use crate::ir::{Field, ParamsStruct, Struct, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Field, ParamsStruct, StatusBody, Struct, TypeDef, TypeKind, TypeRef};
 
 impl Emitter<'_> {
     pub(super) fn models(&self) -> TokenStream {
@@ -218,12 +218,7 @@ impl Emitter<'_> {
         }
     }
 
-    fn by_status(
-        &self,
-        name: &str,
-        statuses: &[(u16, Option<TypeRef>)],
-        method: &str,
-    ) -> TokenStream {
+    fn by_status(&self, name: &str, statuses: &[(u16, StatusBody)], method: &str) -> TokenStream {
         let rt = self.rt;
         let name = ident(name);
         let here = TokenStream::new();
@@ -234,11 +229,12 @@ impl Emitter<'_> {
             let variant = quote::format_ident!("Status{code}");
             let doc = format!(" `{code}`");
             match ty {
-                Some(ty) => {
+                StatusBody::Json(ty) => {
                     let t = self.rust_type(ty, &here);
                     quote!(#[doc = #doc] #variant(#t),)
                 }
-                None => quote!(#[doc = #doc] #variant,),
+                StatusBody::Bytes => quote!(#[doc = #doc] #variant(#rt::__private::bytes::Bytes),),
+                StatusBody::Empty => quote!(#[doc = #doc] #variant,),
             }
         });
         quote! {

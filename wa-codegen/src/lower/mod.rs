@@ -24,6 +24,8 @@ pub(crate) struct Lowerer<'a, 'c> {
     /// Models of components that a discriminated union maps to → the tag property their
     /// struct leaves to the union.
     pub tag_of_member: HashMap<TypeId, String>,
+    /// Parents with a discriminator but no `oneOf` → the component keys that extend them.
+    pub children: HashMap<TypeId, Vec<String>>,
     /// Inline schemas already lowered, by pointer, so each gets exactly one type.
     pub inline_types: HashMap<String, TypeRef>,
     pub type_names: Namespace,
@@ -65,6 +67,7 @@ pub(crate) fn lower(spec: &OpenAPI, cx: &Ctxt) -> Api {
         spec,
         schema_names: HashMap::new(),
         tag_of_member: HashMap::new(),
+        children: HashMap::new(),
         inline_types: HashMap::new(),
         type_names: Namespace::new(),
         types: Vec::new(),

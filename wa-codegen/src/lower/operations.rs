@@ -10,8 +10,8 @@ use super::{Lowerer, resolve, unescape};
 use crate::diagnostics::child;
 use crate::ir::{
     Body, BodyKind, GlobalParam, HttpMethod, MultipartPart, Operation, Pagination, Param,
-    ParamLocation, ParamsStruct, PathPart, PathTemplate, QueryStyle, Success, TypeId, TypeKind,
-    TypeRef,
+    ParamLocation, ParamsStruct, PathPart, PathTemplate, QueryStyle, StatusBody, Success, TypeId,
+    TypeKind, TypeRef,
 };
 use crate::names::{Namespace, field_name, type_name};
 
@@ -156,7 +156,8 @@ impl<'a> Lowerer<'a, '_> {
             );
         let mut out: Vec<LoweredParam> = Vec::new();
         let mut names = Namespace::new();
-        for reserved in ["body", "params", "self"] {
+        // Arguments besides these, and the method's own locals, which an argument must not shadow.
+        for reserved in ["body", "params", "self", "request", "response"] {
             names.reserve(reserved);
         }
         for (param, at) in sources {
@@ -477,19 +478,21 @@ impl<'a> Lowerer<'a, '_> {
         if lowered.iter().all(|(_, s)| *s == lowered[0].1) {
             return lowered[0].1.clone();
         }
-        // Statuses with different bodies: an enum with one variant per status. Only JSON and
-        // empty bodies can be told apart this way.
-        let mut statuses = Vec::new();
-        for ((code, s), (_, _, at)) in lowered.into_iter().zip(&success) {
-            match s {
-                Success::Empty => statuses.push((code, None)),
-                Success::Json(ty) | Success::JsonOrBinary(ty) => statuses.push((code, Some(ty))),
-                _ => self.cx.error(
-                    at,
-                    "when success statuses answer with different bodies, each must be JSON or empty",
-                ),
-            }
-        }
+        // Statuses with different bodies: an enum with one variant per status; JSON where
+        // there is JSON, the raw bytes of anything else.
+        let statuses = lowered
+            .into_iter()
+            .map(|(code, s)| {
+                let body = match s {
+                    Success::Empty => StatusBody::Empty,
+                    Success::Json(ty) | Success::JsonOrBinary(ty) => StatusBody::Json(ty),
+                    Success::Binary | Success::EventStream(_) | Success::ByStatus { .. } => {
+                        StatusBody::Bytes
+                    }
+                };
+                (code, body)
+            })
+            .collect();
         let name = self.type_names.claim(&format!("{pascal}Success"));
         Success::ByStatus { name, statuses }
     }

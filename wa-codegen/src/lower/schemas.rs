@@ -152,6 +152,48 @@ fn annotated(schema: &Schema, flag: fn(&openapiv3::SchemaData) -> bool) -> bool 
     flag(&schema.schema_data) || annotations(schema).any(|a| flag(&a.schema_data))
 }
 
+/// A discriminator mapping's target as a reference: the value itself, or a bare schema name
+/// made into one.
+fn mapping_ref(target: &str) -> String {
+    if target.starts_with('#') || target.contains('/') {
+        target.to_owned()
+    } else {
+        schema_ref(target)
+    }
+}
+
+fn schema_ref(key: &str) -> String {
+    child("#/components/schemas", key)
+}
+
+/// The tag a member says for itself: its tag property's only `enum` value, or its `example`.
+fn tag_value(schema: &Schema, property: &str) -> Option<String> {
+    let own = object_parts(schema).and_then(|parts| {
+        let (_, prop) = parts
+            .properties
+            .iter()
+            .find(|(name, _)| *name == property)?;
+        let SchemaRef::Inline(prop) = prop else {
+            return None;
+        };
+        match string_enum(prop).as_deref() {
+            Some([only]) => Some(only.clone()),
+            _ => prop
+                .schema_data
+                .example
+                .as_ref()?
+                .as_str()
+                .map(str::to_owned),
+        }
+    });
+    own.or_else(|| {
+        all_of_members(schema)?.iter().find_map(|m| match m {
+            ReferenceOr::Item(s) => tag_value(s, property),
+            ReferenceOr::Reference { .. } => None,
+        })
+    })
+}
+
 fn doc_of(schema: &Schema) -> Option<String> {
     let data = &schema.schema_data;
     data.description
@@ -163,30 +205,57 @@ fn doc_of(schema: &Schema) -> Option<String> {
 
 impl<'a> Lowerer<'a, '_> {
     /// Every component that a discriminated union maps to leaves the tag property to the
-    /// union: the enum writes and reads the tag, so the struct must not hold it too.
+    /// union: the enum writes and reads the tag, so the struct must not hold it too. A parent
+    /// with a discriminator but no `oneOf` takes as members the components that extend it
+    /// (`allOf: [$ref parent, ...]`).
     pub(super) fn find_union_members(&mut self) {
         let Some(components) = &self.spec.components else {
             return;
         };
-        for schema in components.schemas.values() {
+        for (child_key, schema) in &components.schemas {
             let ReferenceOr::Item(schema) = schema else {
                 continue;
             };
-            let (Some(disc), Some((_, members))) =
-                (&schema.schema_data.discriminator, union_members(schema))
-            else {
+            for member in all_of_members(schema).unwrap_or_default() {
+                let ReferenceOr::Reference { reference } = member else {
+                    continue;
+                };
+                let Some(parent_key) = component_key(reference) else {
+                    continue;
+                };
+                let Some(ReferenceOr::Item(parent)) = components.schemas.get(&parent_key) else {
+                    continue;
+                };
+                if parent.schema_data.discriminator.is_some() && union_members(parent).is_none() {
+                    let parent_id = self.schema_names[&parent_key];
+                    self.children
+                        .entry(parent_id)
+                        .or_default()
+                        .push(child_key.clone());
+                }
+            }
+        }
+        for (key, schema) in &components.schemas {
+            let ReferenceOr::Item(schema) = schema else {
                 continue;
             };
-            let targets =
-                disc.mapping
-                    .values()
-                    .map(String::as_str)
-                    .chain(members.iter().filter_map(|m| match m {
-                        ReferenceOr::Reference { reference } => Some(reference.as_str()),
-                        ReferenceOr::Item(_) => None,
-                    }));
+            let Some(disc) = &schema.schema_data.discriminator else {
+                continue;
+            };
+            let members = union_members(schema).map(|(_, m)| m).unwrap_or_default();
+            let children = self.children.get(&self.schema_names[key]);
+            let targets = disc
+                .mapping
+                .values()
+                .map(|t| mapping_ref(t))
+                .chain(members.iter().filter_map(|m| match m {
+                    ReferenceOr::Reference { reference } => Some(reference.clone()),
+                    ReferenceOr::Item(_) => None,
+                }))
+                .chain(children.into_iter().flatten().map(|k| schema_ref(k)))
+                .collect::<Vec<_>>();
             for target in targets {
-                if let Some(id) = component_key(target).and_then(|k| self.schema_names.get(&k)) {
+                if let Some(id) = component_key(&target).and_then(|k| self.schema_names.get(&k)) {
                     self.tag_of_member.insert(*id, disc.property_name.clone());
                 }
             }
@@ -229,9 +298,15 @@ impl<'a> Lowerer<'a, '_> {
         if let Some((key, members)) = union_members(schema) {
             let members_pointer = child(pointer, key);
             return match &schema.schema_data.discriminator {
-                Some(disc) => self.lower_tagged(disc, members, pointer, &members_pointer),
+                Some(disc) => self.lower_tagged(disc, members, &[], pointer, &members_pointer),
                 None => self.lower_untagged(members, &members_pointer, name),
             };
+        }
+        if let (Some(disc), Some(children)) = (
+            &schema.schema_data.discriminator,
+            self.children.get(&id).cloned(),
+        ) {
+            return self.lower_tagged(disc, &[], &children, pointer, pointer);
         }
         if let Some(members) = all_of_members(schema) {
             return self.lower_all_of(schema, members, pointer, id);
@@ -368,40 +443,56 @@ impl<'a> Lowerer<'a, '_> {
         }
     }
 
+    /// A discriminated union: the members of `oneOf` (`members`), or the components that
+    /// extend this one (`children`, by key), with tags from the mapping, else from the
+    /// member's own tag property (a one-value `enum` or an `example`), else its name.
     fn lower_tagged(
         &mut self,
         disc: &'a openapiv3::Discriminator,
         members: &'a [ReferenceOr<Schema>],
+        children: &[String],
         pointer: &str,
         members_pointer: &str,
     ) -> TypeKind {
-        let mut targets: Vec<(String, &'a str, String)> = Vec::new();
+        let mut targets: Vec<(String, String, String)> = Vec::new();
         for (tag, target) in &disc.mapping {
             targets.push((
                 tag.clone(),
-                target,
+                mapping_ref(target),
                 child(&format!("{pointer}/discriminator/mapping"), tag),
             ));
         }
+        let mapped: Vec<String> = disc.mapping.values().map(|t| mapping_ref(t)).collect();
+        let mut unmapped = Vec::new();
         for (i, member) in members.iter().enumerate() {
             let at = child(members_pointer, &i.to_string());
             match member {
-                ReferenceOr::Reference { reference } => {
-                    if !disc.mapping.values().any(|t| t == reference) {
-                        let tag = component_key(reference).unwrap_or_else(|| reference.clone());
-                        targets.push((tag, reference, at));
-                    }
-                }
+                ReferenceOr::Reference { reference } => unmapped.push((reference.clone(), at)),
                 ReferenceOr::Item(_) => self.cx.error(
                     &at,
                     "a member of a discriminated `oneOf` must be a `$ref` to a named schema",
                 ),
             }
         }
+        for key in children {
+            unmapped.push((schema_ref(key), child("#/components/schemas", key)));
+        }
+        for (reference, at) in unmapped {
+            if mapped.contains(&reference) || targets.iter().any(|(_, r, _)| *r == reference) {
+                continue;
+            }
+            let own = self
+                .component(&reference, &at)
+                .and_then(|(schema, _)| tag_value(schema, &disc.property_name));
+            let tag = own
+                .or_else(|| component_key(&reference))
+                .unwrap_or_else(|| reference.clone());
+            targets.push((tag, reference, at));
+        }
         let mut names = Namespace::new();
         let mut variants = Vec::new();
         for (tag, target, at) in targets {
-            let Some((schema, key)) = self.component(target, &at) else {
+            let Some((schema, key)) = self.component(&target, &at) else {
                 continue;
             };
             if object_parts(schema).is_none() && all_of_members(schema).is_none() {
@@ -679,7 +770,18 @@ impl Lowerer<'_, '_> {
 fn string_enum(schema: &Schema) -> Option<Vec<String>> {
     let values: Vec<String> = match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) => s.enumeration.iter().flatten().cloned().collect(),
-        SchemaKind::Any(a) if a.typ.as_deref().is_none_or(|t| t == "string") => a
+        // `type: string` with `enum: [yes, true]`: YAML reads some values as booleans or
+        // numbers, and openapiv3 then keeps the schema untyped; they are strings all the same.
+        SchemaKind::Any(a) if a.typ.as_deref() == Some("string") => a
+            .enumeration
+            .iter()
+            .filter_map(|v| match v {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Bool(_) | serde_json::Value::Number(_) => Some(v.to_string()),
+                _ => None,
+            })
+            .collect(),
+        SchemaKind::Any(a) if a.typ.is_none() => a
             .enumeration
             .iter()
             .filter_map(|v| v.as_str().map(str::to_owned))
