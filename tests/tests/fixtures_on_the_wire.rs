@@ -327,3 +327,34 @@ async fn discriminators_statuses_and_shadowing_names_of_published_specs() {
     assert_eq!(r.answer, Some(pi::models::RefAnswer::True));
     assert_eq!(r.ref_.as_deref(), Some("x"));
 }
+
+#[tokio::test]
+async fn multipart_without_fields_sends_the_parts_the_caller_gives() {
+    use wa_tests::published_idioms as pi;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/uploads"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let client = pi::Client::new(config(&server)).unwrap();
+    let mut parts = wa_client::Multipart::new();
+    parts.text("note", "two files").unwrap();
+    parts.bytes("file", b"first");
+    client.upload(parts).await.unwrap();
+    let sent = only_request(&server).await;
+    let content_type = sent.headers.get("content-type").unwrap().to_str().unwrap();
+    assert!(
+        content_type.starts_with("multipart/form-data; boundary="),
+        "{content_type}"
+    );
+    let body = String::from_utf8_lossy(&sent.body);
+    assert!(
+        body.contains("name=\"note\"") && body.contains("two files"),
+        "{body}"
+    );
+    assert!(
+        body.contains("name=\"file\"") && body.contains("first"),
+        "{body}"
+    );
+}

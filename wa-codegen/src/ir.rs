@@ -193,6 +193,9 @@ pub enum BodyKind {
     Binary(String),
     /// `application/x-www-form-urlencoded`.
     Form(TypeRef),
+    /// `multipart/form-data` whose schema names no fields: the caller builds the parts
+    /// (`wa_runtime::Multipart`).
+    MultipartParts,
     /// `multipart/form-data`: one part per field of `model`.
     Multipart {
         model: TypeRef,
@@ -209,7 +212,7 @@ impl BodyKind {
             BodyKind::Json(ty) | BodyKind::Form(ty) | BodyKind::Multipart { model: ty, .. } => {
                 Some(ty)
             }
-            BodyKind::Binary(_) => None,
+            BodyKind::Binary(_) | BodyKind::MultipartParts => None,
         }
     }
 }

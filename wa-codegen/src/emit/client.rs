@@ -282,6 +282,7 @@ impl Emitter<'_> {
                     let t = self.rust_type(model, models);
                     quote!(&#t)
                 }
+                None if body.kind == BodyKind::MultipartParts => quote!(#rt::Multipart),
                 None => quote!(#rt::Binary),
             };
             args.push(if body.required {
@@ -339,6 +340,7 @@ impl Emitter<'_> {
                     parts, additional, ..
                 } => self.multipart(parts, additional.as_deref()),
                 BodyKind::Binary(content_type) => quote!(request.binary(#content_type, body);),
+                BodyKind::MultipartParts => quote!(request.multipart(body);),
             };
             if body.required {
                 call

@@ -404,12 +404,14 @@ impl<'a> Lowerer<'a, '_> {
                     TypeRef::Named(id) => self.struct_of(*id),
                     _ => None,
                 };
+                // Not an object with properties (an array, a free-form object, no schema):
+                // the caller assembles the parts.
                 let Some(model) = model else {
-                    self.cx.error(
-                        &at,
-                        "a `multipart/form-data` body must be an object schema with properties",
-                    );
-                    return None;
+                    return Some(Body {
+                        kind: BodyKind::MultipartParts,
+                        required: body.required,
+                        doc: body.description.clone(),
+                    });
                 };
                 let parts = model
                     .fields
