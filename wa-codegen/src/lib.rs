@@ -19,6 +19,7 @@
 //! assert!(code.contains("pub struct Client"));
 //! ```
 
+mod check;
 pub mod diagnostics;
 mod emit;
 mod filter;
@@ -104,11 +105,42 @@ impl Config {
         Ok(emit::emit(&api, &self.runtime))
     }
 
+    /// What `wa-codegen check` reports: the problems that stop generation (`errors`), and
+    /// likely mistakes that are legal OpenAPI (`warnings`: unknown schema keywords, `required`
+    /// naming a property that does not exist).
+    pub fn check(&self, file: &str, source: &str) -> Report {
+        let errors = self
+            .lower(file, source)
+            .err()
+            .map(|d| d.0)
+            .unwrap_or_default();
+        let (document, locations) = locate::read(source);
+        let warnings = document
+            .map(|document| check::schemas(&document))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|found| Diagnostic {
+                file: file.to_owned(),
+                line_col: locations.find(&found.pointer),
+                pointer: found.pointer,
+                message: found.message,
+            })
+            .collect();
+        Report { errors, warnings }
+    }
+
     /// Generated code as formatted Rust source, as `cargo run -p wa-codegen -- expand` prints it.
     pub fn expand(&self, file: &str, source: &str) -> Result<String, Diagnostics> {
         let tokens = self.generate(file, source)?;
         Ok(format_tokens(&tokens))
     }
+}
+
+/// The findings of [`Config::check`].
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Formats generated tokens with prettyplease; falls back to the raw tokens if they do not

@@ -1,19 +1,36 @@
-//! `wa-codegen expand <spec.yaml> [--tag T]... [--operation ID]...`: prints the code
-//! `include_api!` would generate for a spec, formatted, or its diagnostics.
+//! `wa-codegen expand <spec> [--tag T]... [--operation ID]...`: prints the code `include_api!`
+//! would generate for a spec, formatted, or its diagnostics.
+//! `wa-codegen check <spec>`: lists the spec's problems and its likely mistakes (legal OpenAPI
+//! that probably does not mean what was written); exit status 1 when there are any.
 
 use std::process::ExitCode;
 
+const USAGE: &str = "usage: wa-codegen expand <spec> [--tag TAG]... [--operation OPERATION_ID]...\n       wa-codegen check <spec>";
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: wa-codegen expand <spec.yaml> [--tag TAG]... [--operation OPERATION_ID]...";
     let [command, path, options @ ..] = args.as_slice() else {
-        eprintln!("{usage}");
+        eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
-    if command != "expand" {
-        eprintln!("{usage}");
-        return ExitCode::from(2);
+    let source = match std::fs::read_to_string(path) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{path}: cannot read the spec: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match (command.as_str(), options) {
+        ("expand", options) => expand(path, &source, options),
+        ("check", []) => check(path, &source),
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
     }
+}
+
+fn expand(path: &str, source: &str, options: &[String]) -> ExitCode {
     let mut config = wa_codegen::Config::new();
     let (mut tags, mut operations) = (Vec::new(), Vec::new());
     let mut rest = options.iter();
@@ -22,7 +39,7 @@ fn main() -> ExitCode {
             ("--tag", Some(tag)) => tags.push(tag.clone()),
             ("--operation", Some(id)) => operations.push(id.clone()),
             _ => {
-                eprintln!("{usage}");
+                eprintln!("{USAGE}");
                 return ExitCode::from(2);
             }
         }
@@ -33,14 +50,7 @@ fn main() -> ExitCode {
     if !operations.is_empty() {
         config = config.only_operations(operations);
     }
-    let source = match std::fs::read_to_string(path) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("{path}: cannot read the spec: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match config.expand(path, &source) {
+    match config.expand(path, source) {
         Ok(code) => {
             print!("{code}");
             ExitCode::SUCCESS
@@ -49,5 +59,25 @@ fn main() -> ExitCode {
             eprintln!("{diagnostics}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn check(path: &str, source: &str) -> ExitCode {
+    let report = wa_codegen::Config::new().check(path, source);
+    for error in &report.errors {
+        println!("error: {error}");
+    }
+    for warning in &report.warnings {
+        println!("warning: {warning}");
+    }
+    println!(
+        "{path}: {} error(s), {} likely mistake(s)",
+        report.errors.len(),
+        report.warnings.len()
+    );
+    if report.errors.is_empty() && report.warnings.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }

@@ -1,0 +1,59 @@
+//! The `wa-codegen` command as a maintainer runs it.
+
+use std::process::Command;
+
+/// Runs `wa-codegen <args> <spec written to file_name>`: exit code and all output.
+fn run(args: &[&str], file_name: &str, spec: &str) -> (i32, String) {
+    let dir = std::env::temp_dir().join(format!("wa-codegen-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(file_name);
+    std::fs::write(&path, spec).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_wa-codegen"))
+        .args(args)
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.code().unwrap_or(-1), text)
+}
+
+const TYPO: &str = "openapi: 3.0.3
+info: {title: T, version: '1'}
+paths: {}
+components:
+  schemas:
+    Pet:
+      type: object
+      requried: [name]
+      required: [nmae]
+      properties:
+        name: {type: string}
+";
+
+#[test]
+fn check_lists_likely_mistakes_with_positions_and_fails() {
+    let (code, out) = run(&["check"], "typo.yaml", TYPO);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(":8:7: `requried` is not a schema keyword: did you mean `required`? (at #/components/schemas/Pet/requried)"),
+        "{out}"
+    );
+    assert!(
+        out.contains(":9:18: `required` names `nmae`, which is not among the schema's properties (did you mean `name`?)"),
+        "{out}"
+    );
+    assert!(out.contains("0 error(s), 2 likely mistake(s)"), "{out}");
+}
+
+#[test]
+fn check_passes_a_clean_spec_and_expand_still_works() {
+    let clean = TYPO
+        .replace("      requried: [name]\n", "")
+        .replace("nmae", "name");
+    let (code, out) = run(&["check"], "clean.yaml", &clean);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run(&["expand"], "clean-expand.yaml", &clean);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("pub struct Pet"), "{out}");
+}
