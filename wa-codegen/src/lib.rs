@@ -21,6 +21,7 @@
 
 mod check;
 pub mod diagnostics;
+pub mod diff;
 mod emit;
 mod filter;
 pub mod ir;

@@ -2,10 +2,13 @@
 //! would generate for a spec, formatted, or its diagnostics.
 //! `wa-codegen check <spec>`: lists the spec's problems and its likely mistakes (legal OpenAPI
 //! that probably does not mean what was written); exit status 1 when there are any.
+//! `wa-codegen diff <old spec> <new spec>`: each change to the generated Rust API and its
+//! semver effect; exit status 0 when all are compatible, 1 when one breaks, 2 when an input
+//! cannot be read.
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: wa-codegen expand <spec> [--tag TAG]... [--operation OPERATION_ID]...\n       wa-codegen check <spec>";
+const USAGE: &str = "usage: wa-codegen expand <spec> [--tag TAG]... [--operation OPERATION_ID]...\n       wa-codegen check <spec>\n       wa-codegen diff <old spec> <new spec>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -23,6 +26,7 @@ fn main() -> ExitCode {
     match (command.as_str(), options) {
         ("expand", options) => expand(path, &source, options),
         ("check", []) => check(path, &source),
+        ("diff", [new_path]) => diff((path, &source), new_path),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -76,6 +80,51 @@ fn check(path: &str, source: &str) -> ExitCode {
         report.warnings.len()
     );
     if report.errors.is_empty() && report.warnings.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn diff((old_path, old_source): (&str, &str), new_path: &str) -> ExitCode {
+    let config = wa_codegen::Config::new();
+    let new_source = match std::fs::read_to_string(new_path) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{new_path}: cannot read the spec: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let (old, new) = match (
+        config.lower(old_path, old_source),
+        config.lower(new_path, &new_source),
+    ) {
+        (Ok(old), Ok(new)) => (old, new),
+        (old, new) => {
+            for diagnostics in [old.err(), new.err()].into_iter().flatten() {
+                eprintln!("{diagnostics}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let changes = wa_codegen::diff::diff(&old, &new);
+    for change in &changes {
+        println!("{change}");
+    }
+    let breaking = changes
+        .iter()
+        .filter(|c| c.effect == wa_codegen::diff::Effect::Breaking)
+        .count();
+    let version = match (breaking, changes.len()) {
+        (0, 0) => "patch (the Rust API is unchanged)",
+        (0, _) => "minor",
+        _ => "major",
+    };
+    println!(
+        "semver: {version}: {breaking} breaking, {} compatible",
+        changes.len() - breaking
+    );
+    if breaking == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

@@ -57,3 +57,63 @@ fn check_passes_a_clean_spec_and_expand_still_works() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("pub struct Pet"), "{out}");
 }
+
+#[test]
+fn diff_reports_each_change_and_exits_by_semver() {
+    let dir = std::env::temp_dir().join(format!("wa-codegen-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let clean = TYPO
+        .replace("      requried: [name]\n", "")
+        .replace("nmae", "name");
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let old = write("old.yaml", &clean);
+    let added = write(
+        "added.yaml",
+        &format!(
+            "{clean}    Owner:\n      type: object\n      properties:\n        id: {{type: string}}\n"
+        ),
+    );
+    let removed = write(
+        "removed.yaml",
+        &clean.replace("required: [name]", "required: []"),
+    );
+    let diff = |new: &std::path::Path| {
+        let output = Command::new(env!("CARGO_BIN_EXE_wa-codegen"))
+            .arg("diff")
+            .args([&old, new])
+            .output()
+            .unwrap();
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stdout).into_owned()
+                + &String::from_utf8_lossy(&output.stderr),
+        )
+    };
+    assert_eq!(
+        diff(&old),
+        (
+            0,
+            "semver: patch (the Rust API is unchanged): 0 breaking, 0 compatible\n".into()
+        )
+    );
+    let (code, out) = diff(&added);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.starts_with("compatible model `Owner` added\nsemver: minor"),
+        "{out}"
+    );
+    let (code, out) = diff(&removed);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "breaking   model `Pet`: field `name` is `Option<String>` instead of `String`"
+        ),
+        "{out}"
+    );
+    let (code, out) = diff(&dir.join("missing.yaml"));
+    assert_eq!(code, 2, "{out}");
+}
