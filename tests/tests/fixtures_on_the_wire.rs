@@ -358,3 +358,17 @@ async fn multipart_without_fields_sends_the_parts_the_caller_gives() {
         "{body}"
     );
 }
+
+#[test]
+fn models_with_required_fields_have_a_constructor() {
+    use wa_tests::published_idioms::models::{Call, NamedCall, Status};
+    let call = Call {
+        status: Some(Status::Active),
+        ..Call::new("CA1".into())
+    };
+    assert_eq!(
+        serde_json::to_value(&call).unwrap(),
+        json!({"sid": "CA1", "status": "active"})
+    );
+    assert_eq!(NamedCall::new("n".into()).sid, None);
+}

@@ -129,6 +129,18 @@ impl Emitter<'_> {
             op.path.text,
             op.id
         ));
+        let described: Vec<_> = op
+            .required_params
+            .iter()
+            .filter_map(|p| Some((&p.rust_name, p.doc.as_deref()?)))
+            .collect();
+        if !described.is_empty() {
+            doc.push_str("\n\nArguments:");
+            for (name, text) in described {
+                let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                doc.push_str(&format!("\n- `{name}`: {text}"));
+            }
+        }
         if !op.errors.is_empty() {
             doc.push_str("\n\nError answers (read with `HttpError::json`):");
             for (status, ty) in &op.errors {

@@ -26,6 +26,7 @@ impl Emitter<'_> {
             /// Request and response models of the API, one per schema of the spec.
             #[allow(
                 clippy::large_enum_variant,
+                clippy::too_many_arguments,
                 rustdoc::bare_urls,
                 rustdoc::broken_intra_doc_links,
                 rustdoc::invalid_html_tags
@@ -151,12 +152,51 @@ impl Emitter<'_> {
             quote!(Debug, Clone, PartialEq)
         };
         let attrs = self.serde_attrs(derives, quote!());
+        let constructor = (!s.all_optional() || s.fields.iter().any(|f| f.flatten))
+            .then(|| self.constructor(name, s));
         quote! {
             #doc
             #attrs
             pub struct #name {
                 #(#fields)*
                 #additional
+            }
+            #constructor
+        }
+    }
+
+    /// `new` with the fields that have no default (required, not nullable) as arguments, the
+    /// rest left out; the others are set with struct update syntax.
+    fn constructor(&self, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+        let here = TokenStream::new();
+        let needed = |f: &&crate::ir::Field| f.required && !f.nullable;
+        let args = s.fields.iter().filter(needed).map(|f| {
+            let field = ident(&f.rust_name);
+            let ty = self.rust_type(&f.ty, &here);
+            quote!(#field: #ty)
+        });
+        let values = s.fields.iter().map(|f| {
+            let field = ident(&f.rust_name);
+            if needed(&f) {
+                quote!(#field)
+            } else {
+                quote!(#field: ::std::option::Option::None)
+            }
+        });
+        let additional = s.additional.as_ref().map(|(field, _)| {
+            let field = ident(field);
+            quote!(#field: ::std::default::Default::default(),)
+        });
+        let doc = format!(
+            " A `{name}` with the fields it cannot do without; the optional ones are `None`. Set \
+             those with struct update syntax: `{name} {{ field: Some(value), ..{name}::new(...) }}`."
+        );
+        quote! {
+            impl #name {
+                #[doc = #doc]
+                pub fn new(#(#args),*) -> Self {
+                    Self { #(#values,)* #additional }
+                }
             }
         }
     }

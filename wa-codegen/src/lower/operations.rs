@@ -232,7 +232,16 @@ impl<'a> Lowerer<'a, '_> {
                     rust_name: String::new(),
                     location,
                     ty,
-                    doc: data.description.clone(),
+                    // A client-wide parameter's default is told by its setter instead.
+                    doc: match (&data.description, default.as_ref().filter(|_| !global)) {
+                        (Some(d), Some(v)) => Some(format!(
+                            "{d}\n\nThe service takes `{v}` when it is left out."
+                        )),
+                        (None, Some(v)) => {
+                            Some(format!("The service takes `{v}` when it is left out."))
+                        }
+                        (d, None) => d.clone(),
+                    },
                     style,
                 },
                 required: data.required || location == ParamLocation::Path,
