@@ -59,7 +59,7 @@ pub fn diff(old: &Api, new: &Api) -> Vec<Change> {
         out.compatible(format!("model `{name}` added"));
     }
     let mut changes = out.0;
-    changes.sort_by(|a, b| a.effect.cmp(&b.effect));
+    changes.sort_by_key(|c| c.effect);
     changes
 }
 
