@@ -81,7 +81,7 @@ impl Changes {
     }
 }
 
-fn by_name<'a, T>(items: &'a [T], name: impl Fn(&T) -> &String) -> BTreeMap<&'a str, &'a T> {
+fn by_name<T>(items: &[T], name: impl Fn(&T) -> &String) -> BTreeMap<&str, &T> {
     items.iter().map(|i| (name(i).as_str(), i)).collect()
 }
 
