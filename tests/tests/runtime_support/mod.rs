@@ -116,3 +116,46 @@ pub fn message_answer(text: &str) -> serde_json::Value {
         "context": {}
     })
 }
+
+/// A client for `server` with `auth` and an overall `timeout` per call.
+pub fn client_with_timeout(
+    server: &MockServer,
+    auth: impl Authenticator,
+    timeout: Duration,
+) -> Client {
+    Client::new(
+        Config::builder()
+            .service_url(server.uri())
+            .authenticator(auth)
+            .timeout(timeout)
+            .build()
+            .expect("valid configuration"),
+    )
+    .expect("client")
+}
+
+/// A Cloud Pak for Data stand-in at `/v1/authorize` answering `body` after `delay`.
+pub async fn cp4d_server(body: serde_json::Value, delay: Duration) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/authorize"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(body)
+                .set_delay(delay),
+        )
+        .mount(&server)
+        .await;
+    server
+}
+
+/// An IAM stand-in answering `body` to every token request.
+pub async fn iam_answering(body: serde_json::Value) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/identity/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    server
+}

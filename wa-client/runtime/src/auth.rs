@@ -35,6 +35,18 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub trait Authenticator: Send + Sync + fmt::Debug + 'static {
     /// Adds this authenticator's credentials to the headers of one request.
     fn authenticate<'a>(&'a self, headers: &'a mut HeaderMap) -> BoxFuture<'a, Result<()>>;
+
+    /// As [`authenticate`](Self::authenticate), for a call limited to `timeout`: an
+    /// authenticator that requests tokens bounds that request by it, unless it has a timeout
+    /// of its own. The client calls this one.
+    fn authenticate_within<'a>(
+        &'a self,
+        headers: &'a mut HeaderMap,
+        timeout: Option<Duration>,
+    ) -> BoxFuture<'a, Result<()>> {
+        let _ = timeout;
+        self.authenticate(headers)
+    }
 }
 
 /// Sends no credentials (a local stand-in, or a proxy that adds them).
@@ -50,6 +62,14 @@ impl Authenticator for NoAuth {
 impl<A: Authenticator + ?Sized> Authenticator for Arc<A> {
     fn authenticate<'a>(&'a self, headers: &'a mut HeaderMap) -> BoxFuture<'a, Result<()>> {
         (**self).authenticate(headers)
+    }
+
+    fn authenticate_within<'a>(
+        &'a self,
+        headers: &'a mut HeaderMap,
+        timeout: Option<Duration>,
+    ) -> BoxFuture<'a, Result<()>> {
+        (**self).authenticate_within(headers, timeout)
     }
 }
 
@@ -123,16 +143,15 @@ pub(crate) fn token_endpoint_url(base: &str, endpoint: &str, service: &str) -> R
     Ok(url)
 }
 
-/// The HTTP client of a token service, with its own TLS switch and timeouts.
+/// The HTTP client of a token service, with its own TLS switch and connect timeout (the
+/// overall limit is set per fetch).
 pub(crate) fn token_http_client(
     disable_ssl_verification: bool,
-    timeout: Duration,
     connect_timeout: Duration,
 ) -> Result<reqwest::Client> {
     reqwest::Client::builder()
         .user_agent(crate::headers::USER_AGENT_VALUE)
         .danger_accept_invalid_certs(disable_ssl_verification)
-        .timeout(timeout)
         .connect_timeout(connect_timeout)
         .build()
         .map_err(|e| {

@@ -248,10 +248,17 @@ impl Runtime {
         loop {
             span.record("attempt", retries + 1);
             let mut attempt_headers = headers.clone();
-            config
+            let auth = config
                 .authenticator
-                .authenticate(&mut attempt_headers)
-                .await?;
+                .authenticate_within(&mut attempt_headers, config.timeout);
+            match config.timeout {
+                // Waiting for a token another call started is bounded too; the fetch itself
+                // carries on for those who come later.
+                Some(limit) => tokio::time::timeout(limit, auth).await.map_err(|_| {
+                    Error::Timeout(format!("no credentials within {limit:?}").into())
+                })??,
+                None => auth.await?,
+            }
             let mut builder = self
                 .shared
                 .http

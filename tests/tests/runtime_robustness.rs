@@ -1,0 +1,218 @@
+//! Issue 11: nothing the network sends panics, stalls or starves the runtime.
+
+mod runtime_support;
+
+use std::time::Duration;
+
+use runtime_support::*;
+use wa_client::auth::{CloudPakAuthenticator, IamAuthenticator};
+use wa_client::{Authenticator, Client, Error};
+use wiremock::MockServer;
+
+/// Callers that each give up (drop their call) before the token service answers, arriving
+/// one after another, then callers after it has answered.
+async fn impatient_then_patient(service: &MockServer, auth: impl Authenticator) {
+    let client = client(service, auth);
+    let mut early = Vec::new();
+    for i in 0..8 {
+        let client: Client = client.clone();
+        // Each caller waits at most 250 ms; the token service takes 600 ms.
+        early.push(tokio::spawn(async move {
+            tokio::time::timeout(
+                Duration::from_millis(250),
+                client.delete_session(ASSISTANT, ENVIRONMENT, &format!("early{i}")),
+            )
+            .await
+        }));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for call in early {
+        // Early callers may give up; none may fail otherwise.
+        if let Ok(result) = call.await.unwrap() {
+            result.unwrap();
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    for i in 0..5 {
+        tokio::time::timeout(
+            Duration::from_millis(250),
+            client.delete_session(ASSISTANT, ENVIRONMENT, &format!("late{i}")),
+        )
+        .await
+        .expect("the token fetched for earlier callers serves later ones")
+        .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn an_iam_fetch_outlives_callers_who_give_up_and_later_callers_use_its_token() {
+    let mut issuer = TokenIssuer::new(Duration::from_secs(3600));
+    issuer.delay = Duration::from_millis(600);
+    let iam = iam_server(&issuer).await;
+    let service = session_server().await;
+    let auth = IamAuthenticator::builder(API_KEY)
+        .url(iam.uri())
+        .build()
+        .unwrap();
+    impatient_then_patient(&service, auth).await;
+    assert_eq!(issuer.count(), 1, "one token request for every caller");
+}
+
+#[tokio::test]
+async fn a_cloud_pak_fetch_outlives_callers_who_give_up() {
+    let cpd = cp4d_server(
+        serde_json::json!({"token": "opaque-cp4d-token"}),
+        Duration::from_millis(600),
+    )
+    .await;
+    let service = session_server().await;
+    let auth = CloudPakAuthenticator::with_password(cpd.uri(), "admin", "pa55word")
+        .build()
+        .unwrap();
+    impatient_then_patient(&service, auth).await;
+    assert_eq!(cpd.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_token_request_is_bounded_by_the_client_timeout() {
+    let mut issuer = TokenIssuer::new(Duration::from_secs(3600));
+    issuer.delay = Duration::from_secs(30);
+    let iam = iam_server(&issuer).await;
+    let service = session_server().await;
+    let auth = IamAuthenticator::builder(API_KEY)
+        .url(iam.uri())
+        .build()
+        .unwrap();
+    let client = client_with_timeout(&service, auth, Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    let err = client
+        .delete_session(ASSISTANT, ENVIRONMENT, "s")
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    // The stuck fetch was given up too: a later call asks again instead of joining it.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let err = client
+        .delete_session(ASSISTANT, ENVIRONMENT, "s")
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert_eq!(iam.received_requests().await.unwrap().len(), 2);
+}
+
+/// Token lifetimes no clock can hold, and ones that make no sense: never a panic, either
+/// a working call or a typed error.
+#[tokio::test]
+async fn absurd_token_lifetimes_from_iam_neither_panic_nor_break_the_client() {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let usable = [
+        serde_json::json!({"access_token": "t", "expires_in": u64::MAX}),
+        serde_json::json!({"access_token": "t", "expiration": u64::MAX}),
+        serde_json::json!({"access_token": "t", "expires_in": u64::MAX, "expiration": u64::MAX}),
+        serde_json::json!({"access_token": "t", "expires_in": 0}),
+        serde_json::json!({"access_token": "t", "expiration": 0}),
+        serde_json::json!({"access_token": "t", "expiration": now - 10}),
+    ];
+    for body in usable {
+        let iam = iam_answering(body.clone()).await;
+        let service = session_server().await;
+        let auth = IamAuthenticator::builder(API_KEY)
+            .url(iam.uri())
+            .build()
+            .unwrap();
+        let client = client(&service, auth);
+        for _ in 0..2 {
+            client
+                .delete_session(ASSISTANT, ENVIRONMENT, "s")
+                .await
+                .unwrap_or_else(|e| panic!("{body}: {e:?}"));
+        }
+    }
+    let refused = [
+        serde_json::json!({"access_token": "t", "expires_in": -5}),
+        serde_json::json!({"access_token": "t", "expires_in": "soon"}),
+        serde_json::json!({"access_token": "t", "expiration": -1}),
+        serde_json::json!({"access_token": "t", "expiration": 1e300}),
+        serde_json::json!({"access_token": "t", "expires_in": null, "expiration": "tomorrow"}),
+    ];
+    for body in refused {
+        let iam = iam_answering(body.clone()).await;
+        let service = session_server().await;
+        let auth = IamAuthenticator::builder(API_KEY)
+            .url(iam.uri())
+            .build()
+            .unwrap();
+        let err = client(&service, auth)
+            .delete_session(ASSISTANT, ENVIRONMENT, "s")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Authentication(_)), "{body}: {err:?}");
+    }
+}
+
+/// A JWT with these claims (unsigned; the client does not check signatures).
+fn jwt(claims: serde_json::Value) -> String {
+    use base64_free::b64url;
+    format!(
+        "{}.{}.c2ln",
+        b64url(br#"{"alg":"RS256","typ":"JWT"}"#),
+        b64url(claims.to_string().as_bytes())
+    )
+}
+
+mod base64_free {
+    pub fn b64url(input: &[u8]) -> String {
+        let table = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let mut out = String::new();
+        for chunk in input.chunks(3) {
+            let b = [
+                chunk[0],
+                *chunk.get(1).unwrap_or(&0),
+                *chunk.get(2).unwrap_or(&0),
+            ];
+            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+            for i in 0..=chunk.len() {
+                out.push(table[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            }
+        }
+        out
+    }
+}
+
+#[tokio::test]
+async fn absurd_jwt_claims_from_cloud_pak_neither_panic_nor_break_the_client() {
+    let claims = [
+        serde_json::json!({"exp": 1e19}),
+        serde_json::json!({"exp": 1e300}),
+        serde_json::json!({"exp": u64::MAX}),
+        serde_json::json!({"exp": 1e19, "iat": 1e18}),
+        serde_json::json!({"exp": 2e9, "iat": 1e300}),
+        serde_json::json!({"exp": 0}),
+        serde_json::json!({"exp": 0, "iat": 0}),
+        serde_json::json!({"exp": -1e19}),
+        serde_json::json!({"exp": "never"}),
+        serde_json::json!({"exp": null, "iat": "yesterday"}),
+    ];
+    for claims in claims {
+        let cpd = cp4d_server(
+            serde_json::json!({"token": jwt(claims.clone())}),
+            Duration::ZERO,
+        )
+        .await;
+        let service = session_server().await;
+        let auth = CloudPakAuthenticator::with_api_key(cpd.uri(), "svc", "cpd-key")
+            .build()
+            .unwrap();
+        let client = client(&service, auth);
+        for _ in 0..2 {
+            client
+                .delete_session(ASSISTANT, ENVIRONMENT, "s")
+                .await
+                .unwrap_or_else(|e| panic!("{claims}: {e:?}"));
+        }
+    }
+}
