@@ -216,3 +216,25 @@ async fn absurd_jwt_claims_from_cloud_pak_neither_panic_nor_break_the_client() {
         }
     }
 }
+
+#[tokio::test]
+async fn empty_path_parameters_are_refused_before_anything_is_sent() {
+    let server = session_server().await;
+    let client = client(&server, wa_client::NoAuth);
+    for (assistant, environment, session) in [("a", "e", ""), ("", "e", "s"), ("a", "", "s")] {
+        let err = client
+            .delete_session(assistant, environment, session)
+            .await
+            .unwrap_err();
+        match &err {
+            Error::InvalidRequest(m) => assert!(m.contains("empty"), "{m}"),
+            other => panic!("expected InvalidRequest, got {other:?}"),
+        }
+    }
+    assert!(
+        server.received_requests().await.unwrap().is_empty(),
+        "no `DELETE .../sessions/` reached the server"
+    );
+    // A value that only looks empty once encoded is still a value.
+    client.delete_session("a", "e", " ").await.unwrap();
+}

@@ -83,7 +83,8 @@ impl Config {
 /// When failed calls are tried again: after `429 Too Many Requests`, a `5xx` other than
 /// `501 Not Implemented`, or a failure to connect, up to `max_retries` times, waiting a
 /// random time up to `initial_interval × 2^(retry-1)`, at most `max_interval` ("full
-/// jitter"). A `Retry-After` header (seconds or an HTTP date) sets the wait instead.
+/// jitter"). A `Retry-After` header (seconds or an HTTP date) sets the wait instead; one
+/// longer than the client's timeout (without a timeout: `max_interval`) ends the retries.
 /// Bodies that cannot be replayed (streams) are never retried.
 ///
 /// Off by default, as in IBM's SDKs: a retried `POST` of a message could reach the assistant

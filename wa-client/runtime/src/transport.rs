@@ -301,9 +301,12 @@ impl Runtime {
                     if status.is_success() {
                         return Ok(RawResponse { response });
                     }
-                    if may_retry && is_retryable(status) {
-                        retry_after(response.headers())
-                            .unwrap_or_else(|| policy.backoff(retries + 1))
+                    // A `Retry-After` beyond the call's timeout (or, without one, the
+                    // longest backoff) is not waited for: the error is returned instead.
+                    let asked = retry_after(response.headers());
+                    let patience = config.timeout.unwrap_or(policy.max_interval);
+                    if may_retry && is_retryable(status) && asked.is_none_or(|a| a <= patience) {
+                        asked.unwrap_or_else(|| policy.backoff(retries + 1))
                     } else {
                         let headers = response.headers().clone();
                         let body = response.bytes().await.map_err(Error::from_reqwest)?;
@@ -424,8 +427,14 @@ fn gzip_stream(stream: BodyStream) -> BodyStream {
 }
 
 /// A path parameter of `.` or `..` would make the URL climb out of the path the spec
-/// names; URL normalisation treats even encoded dots so, so such values are refused.
+/// names; URL normalisation treats even encoded dots so, so such values are refused. So is
+/// an empty one, which would drop its segment.
 fn refuse_dot_segments(path: &str) -> Result<()> {
+    if path.contains(EMPTY_PARAMETER) {
+        return Err(Error::InvalidRequest(
+            "a path parameter may not be empty: it would change the path of the request".into(),
+        ));
+    }
     for segment in path.split('/') {
         let decoded = segment.replace("%2E", ".").replace("%2e", ".");
         if decoded == "." || decoded == ".." {
@@ -447,9 +456,19 @@ fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) -> Result<()>
 /// `/`, `?`, `#` and `.` included.
 const PATH_KEEP: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'~');
 
-/// Encodes one path parameter so that it stays one path segment.
+/// What an empty path parameter encodes to. Encoded parameters are plain ASCII, so this
+/// cannot come from a value; `Runtime::execute` refuses a path holding it.
+const EMPTY_PARAMETER: &str = "\0";
+
+/// Encodes one path parameter so that it stays one path segment. An empty value would
+/// leave the segment out (`DELETE .../sessions/` instead of one session), so it encodes
+/// to a marker the request is refused for.
 pub fn encode_path(value: impl std::fmt::Display) -> String {
-    utf8_percent_encode(&value.to_string(), PATH_KEEP).to_string()
+    let text = value.to_string();
+    if text.is_empty() {
+        return EMPTY_PARAMETER.to_owned();
+    }
+    utf8_percent_encode(&text, PATH_KEEP).to_string()
 }
 
 /// One request being put together by generated code.
