@@ -238,3 +238,182 @@ async fn empty_path_parameters_are_refused_before_anything_is_sent() {
     // A value that only looks empty once encoded is still a value.
     client.delete_session("a", "e", " ").await.unwrap();
 }
+
+fn stream_client(url: &str, idle: Option<Duration>) -> Client {
+    let builder = wa_client::Config::builder()
+        .service_url(url)
+        .authenticator(wa_client::NoAuth);
+    let builder = match idle {
+        Some(idle) => builder.stream_idle_timeout(idle),
+        None => builder,
+    };
+    Client::new(builder.build().unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn a_stream_that_stalls_between_events_fails_with_a_timeout() {
+    use futures::StreamExt;
+    let url = sse_server(vec![partial_event("Hel")], Duration::from_secs(60)).await;
+    let client = stream_client(&url, Some(Duration::from_millis(300)));
+    let mut events = client
+        .message_stream(ASSISTANT, ENVIRONMENT, "s", None)
+        .await
+        .unwrap()
+        .into_body();
+    let outcome = tokio::time::timeout(Duration::from_secs(20), async {
+        let first = events.next().await;
+        assert!(matches!(first, Some(Ok(_))), "{first:?}");
+        let second = events.next().await;
+        let after = events.next().await;
+        (second, after)
+    })
+    .await
+    .expect("the idle timeout ends the wait, not the test's guard");
+    match outcome.0 {
+        Some(Err(e)) => assert!(e.is_timeout(), "{e:?}"),
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+    assert!(outcome.1.is_none(), "the stream ends after its timeout");
+}
+
+#[tokio::test]
+async fn a_conversation_stream_that_ends_without_its_final_event_says_so() {
+    use futures::StreamExt;
+    use wa_client::Conversation;
+    let url = sse_server(
+        vec![partial_event("Hel"), partial_event("lo")],
+        Duration::ZERO,
+    )
+    .await;
+    let client = stream_client(&url, None);
+    let mut conversation = Conversation::new(&client, ASSISTANT, ENVIRONMENT);
+    let mut events = conversation.send_stream("hi").await.unwrap().into_body();
+    let mut seen = Vec::new();
+    while let Some(event) = events.next().await {
+        seen.push(event);
+    }
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    assert!(seen[..2].iter().all(Result::is_ok));
+    assert!(
+        matches!(seen[2], Err(Error::IncompleteStream)),
+        "{:?}",
+        seen[2]
+    );
+
+    // With its final event, the same stream ends cleanly.
+    let url = sse_server(
+        vec![partial_event("Hel"), final_event("Hello")],
+        Duration::ZERO,
+    )
+    .await;
+    let mut conversation = Conversation::new(&stream_client(&url, None), ASSISTANT, ENVIRONMENT);
+    let mut events = conversation.send_stream("hi").await.unwrap().into_body();
+    while let Some(event) = events.next().await {
+        event.unwrap();
+    }
+}
+
+fn limited_client(url: &str, limit: Option<u64>) -> Client {
+    let builder = wa_client::Config::builder()
+        .service_url(url)
+        .authenticator(wa_client::NoAuth);
+    let builder = match limit {
+        Some(limit) => builder.max_response_bytes(limit),
+        None => builder,
+    };
+    Client::new(builder.build().unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_a_typed_error_with_or_without_content_length() {
+    use wiremock::{Mock, ResponseTemplate, matchers::any};
+    let big = message_answer(&"x".repeat(2 * 1024 * 1024));
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(big))
+        .mount(&server)
+        .await;
+    let request = wa_client::models::StatelessMessageRequest::default();
+
+    let err = limited_client(&server.uri(), Some(1024 * 1024))
+        .message_stateless(ASSISTANT, ENVIRONMENT, Some(&request))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::ResponseTooLarge {
+                limit: 1_048_576,
+                announced: Some(n)
+            } if n > 2_000_000
+        ),
+        "{err:?}"
+    );
+    // The default limit (64 MiB) lets the same answer through.
+    limited_client(&server.uri(), None)
+        .message_stateless(ASSISTANT, ENVIRONMENT, Some(&request))
+        .await
+        .unwrap();
+
+    // No Content-Length: the body is cut off as it arrives.
+    let events = (0..2000)
+        .map(|_| partial_event(&"y".repeat(1000)))
+        .collect();
+    let url = sse_server(events, Duration::ZERO).await;
+    let err = limited_client(&url, Some(100_000))
+        .delete_session(ASSISTANT, ENVIRONMENT, "s")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::ResponseTooLarge {
+                limit: 100_000,
+                announced: None
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn debug_and_display_of_a_huge_error_body_are_bounded_and_the_body_is_kept() {
+    use wiremock::{Mock, ResponseTemplate, matchers::any};
+    let body = format!("upstream says: {}", "z".repeat(20_000_000));
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(502).set_body_string(body.clone()))
+        .mount(&server)
+        .await;
+    let err = limited_client(&server.uri(), None)
+        .delete_session(ASSISTANT, ENVIRONMENT, "s")
+        .await
+        .unwrap_err();
+    let debug = format!("{err:?}");
+    let display = err.to_string();
+    assert!(debug.len() < 4000, "Debug is {} bytes", debug.len());
+    assert!(display.len() < 2000, "Display is {} bytes", display.len());
+    assert!(debug.contains("upstream says"), "{debug}");
+    assert!(
+        debug.contains(&body.len().to_string()),
+        "the length is shown"
+    );
+    let http = err.as_http().unwrap();
+    assert_eq!(http.body(), body, "the whole body is still there");
+
+    // A huge `error` field in a JSON body is bounded the same way.
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(400)
+                .set_body_json(serde_json::json!({"error": "e".repeat(5_000_000)})),
+        )
+        .mount(&server)
+        .await;
+    let err = limited_client(&server.uri(), None)
+        .delete_session(ASSISTANT, ENVIRONMENT, "s")
+        .await
+        .unwrap_err();
+    assert!(format!("{err:?}").len() < 4000);
+    assert!(err.to_string().len() < 2000);
+}

@@ -136,7 +136,8 @@ impl Conversation {
 
     /// Like [`send`](Conversation::send), but the answer arrives as it is produced
     /// (`messageStream`). The conversation takes the context from the final event, so read
-    /// the stream to its end.
+    /// the stream to its end; one that ends without it yields
+    /// [`Error::IncompleteStream`](crate::Error::IncompleteStream) last.
     pub async fn send_stream(
         &mut self,
         text: impl Into<String>,
@@ -266,6 +267,7 @@ impl Conversation {
                 Some(&body),
             )
             .await
+            .map(|response| response.map(|events| events.ending_with(is_final)))
     }
 
     fn keep(&mut self, context: Option<&models::MessageContext>) {
@@ -274,6 +276,13 @@ impl Conversation {
             self.restore_context = false;
         }
     }
+}
+
+fn is_final(event: &models::MessageStreamResponse) -> bool {
+    matches!(
+        event,
+        models::MessageStreamResponse::StatefulMessageStreamFinalResponse(_)
+    )
 }
 
 fn text_input(text: String) -> models::MessageInput {

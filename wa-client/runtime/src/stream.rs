@@ -3,9 +3,10 @@
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use eventsource_stream::Eventsource;
-use futures::Stream;
+use futures::{Stream, StreamExt};
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result};
@@ -17,8 +18,9 @@ pub struct EventStream<T> {
 }
 
 impl<T: DeserializeOwned + Send + 'static> EventStream<T> {
-    pub(crate) fn new(response: reqwest::Response) -> Self {
-        use futures::StreamExt;
+    /// Events of `response`; waiting longer than `idle` for the next one fails the stream
+    /// with [`Error::Timeout`].
+    pub(crate) fn new(response: reqwest::Response, idle: Option<Duration>) -> Self {
         let events = response
             .bytes_stream()
             .eventsource()
@@ -39,9 +41,53 @@ impl<T: DeserializeOwned + Send + 'static> EventStream<T> {
                     })),
                     Err(e) => Some(Err(Error::Stream(format!("the stream broke off: {e}")))),
                 }
-            });
+            })
+            .boxed();
+        let Some(idle) = idle else {
+            return EventStream {
+                inner: events,
+                _marker: PhantomData,
+            };
+        };
+        // After a timeout the stream ends: the server is not waited for again.
+        let timed = futures::stream::unfold(Some(events), move |events| async move {
+            let mut events = events?;
+            match tokio::time::timeout(idle, events.next()).await {
+                Ok(Some(item)) => Some((item, Some(events))),
+                Ok(None) => None,
+                Err(_) => Some((
+                    Err(Error::Timeout(
+                        format!("no event within {idle:?}: the stream stalled").into(),
+                    )),
+                    None,
+                )),
+            }
+        });
         EventStream {
-            inner: Box::pin(events),
+            inner: Box::pin(timed),
+            _marker: PhantomData,
+        }
+    }
+}
+
+impl<T: Send + 'static> EventStream<T> {
+    /// This stream, failing with [`Error::IncompleteStream`] if it ends before an event for
+    /// which `is_final` holds (a server that closes the connection early looks, on the wire,
+    /// just like one that is done).
+    pub fn ending_with(self, is_final: fn(&T) -> bool) -> Self {
+        let checked = futures::stream::unfold(Some((self.inner, false)), move |state| async move {
+            let (mut events, mut seen) = state?;
+            match events.next().await {
+                Some(item) => {
+                    seen |= matches!(&item, Ok(event) if is_final(event));
+                    Some((item, Some((events, seen))))
+                }
+                None if seen => None,
+                None => Some((Err(Error::IncompleteStream), None)),
+            }
+        });
+        EventStream {
+            inner: Box::pin(checked),
             _marker: PhantomData,
         }
     }

@@ -299,7 +299,11 @@ impl Runtime {
                     let status = response.status();
                     span.record("status", status.as_u16());
                     if status.is_success() {
-                        return Ok(RawResponse { response });
+                        return Ok(RawResponse {
+                            response,
+                            limit: config.max_response_bytes,
+                            idle: config.stream_idle_timeout,
+                        });
                     }
                     // A `Retry-After` beyond the call's timeout (or, without one, the
                     // longest backoff) is not waited for: the error is returned instead.
@@ -309,7 +313,7 @@ impl Runtime {
                         asked.unwrap_or_else(|| policy.backoff(retries + 1))
                     } else {
                         let headers = response.headers().clone();
-                        let body = response.bytes().await.map_err(Error::from_reqwest)?;
+                        let body = read_body(response, config.max_response_bytes, true).await?;
                         let error = HttpError::new(status, headers, &body);
                         tracing::debug!(
                             status = status.as_u16(),
@@ -595,6 +599,8 @@ fn scalar_texts<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Vec<Stri
 #[derive(Debug)]
 pub struct RawResponse {
     response: reqwest::Response,
+    limit: u64,
+    idle: Option<Duration>,
 }
 
 impl RawResponse {
@@ -606,7 +612,7 @@ impl RawResponse {
     pub async fn json<T: DeserializeOwned>(self) -> Result<Response<T>> {
         let status = self.response.status();
         let headers = self.response.headers().clone();
-        let body = self.response.bytes().await.map_err(Error::from_reqwest)?;
+        let body = read_body(self.response, self.limit, false).await?;
         let value = decode(status, &body)?;
         Ok(Response::new(status, headers, value))
     }
@@ -615,7 +621,7 @@ impl RawResponse {
     pub async fn empty(self) -> Result<Response<()>> {
         let status = self.response.status();
         let headers = self.response.headers().clone();
-        self.response.bytes().await.map_err(Error::from_reqwest)?;
+        read_body(self.response, self.limit, false).await?;
         Ok(Response::new(status, headers, ()))
     }
 
@@ -623,7 +629,7 @@ impl RawResponse {
     pub async fn bytes(self) -> Result<Response<Bytes>> {
         let status = self.response.status();
         let headers = self.response.headers().clone();
-        let body = self.response.bytes().await.map_err(Error::from_reqwest)?;
+        let body = read_body(self.response, self.limit, false).await?;
         Ok(Response::new(status, headers, body))
     }
 
@@ -631,8 +637,38 @@ impl RawResponse {
     pub fn events<T: DeserializeOwned + Send + 'static>(self) -> Response<EventStream<T>> {
         let status = self.response.status();
         let headers = self.response.headers().clone();
-        Response::new(status, headers, EventStream::new(self.response))
+        let stream = EventStream::new(self.response, self.idle);
+        Response::new(status, headers, stream)
     }
+}
+
+/// Reads a body of at most `limit` bytes: a longer one is an error, or with `cut`, its
+/// first `limit` bytes (for error answers, whose status matters more than their length).
+async fn read_body(mut response: reqwest::Response, limit: u64, cut: bool) -> Result<Bytes> {
+    let announced = response.content_length();
+    match announced {
+        // The length is known and allowed: hyper reads no more than it.
+        Some(len) if len <= limit => {
+            return response.bytes().await.map_err(Error::from_reqwest);
+        }
+        Some(_) if !cut => {
+            return Err(Error::ResponseTooLarge { limit, announced });
+        }
+        _ => {}
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(Error::from_reqwest)? {
+        let room = usize::try_from(limit).unwrap_or(usize::MAX) - body.len();
+        if chunk.len() > room {
+            if cut {
+                body.extend_from_slice(&chunk[..room]);
+                break;
+            }
+            return Err(Error::ResponseTooLarge { limit, announced });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 /// Walks pages: `fetch` returns one page's items and the parameters of the next page, if any.
