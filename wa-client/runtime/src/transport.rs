@@ -6,6 +6,7 @@
 use std::future::Future;
 use std::io::Write;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -248,16 +249,24 @@ impl Runtime {
         loop {
             span.record("attempt", retries + 1);
             let mut attempt_headers = headers.clone();
-            let auth = config
-                .authenticator
-                .authenticate_within(&mut attempt_headers, config.timeout);
-            match config.timeout {
-                // Waiting for a token another call started is bounded too; the fetch itself
-                // carries on for those who come later.
-                Some(limit) => tokio::time::timeout(limit, auth).await.map_err(|_| {
-                    Error::Timeout(format!("no credentials within {limit:?}").into())
-                })??,
-                None => auth.await?,
+            {
+                let mut auth = std::pin::pin!(
+                    config
+                        .authenticator
+                        .authenticate_within(&mut attempt_headers, config.timeout)
+                );
+                // Usually ready at once (a cached token): then no timer is needed.
+                match (futures::poll!(auth.as_mut()), config.timeout) {
+                    (Poll::Ready(result), _) => result?,
+                    // Waiting for a token another call started is bounded too; the fetch itself
+                    // carries on for those who come later.
+                    (Poll::Pending, Some(limit)) => {
+                        tokio::time::timeout(limit, auth).await.map_err(|_| {
+                            Error::Timeout(format!("no credentials within {limit:?}").into())
+                        })??
+                    }
+                    (Poll::Pending, None) => auth.await?,
+                }
             }
             let mut builder = self
                 .shared
