@@ -24,7 +24,6 @@ use http::HeaderMap;
 use http::header::{AUTHORIZATION, HeaderValue};
 
 use crate::error::{Error, Result};
-use crate::secret::Secret;
 
 /// A boxed future, as [`Authenticator::authenticate`] returns.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -76,23 +75,25 @@ impl<A: Authenticator + ?Sized> Authenticator for Arc<A> {
 /// A bearer token you obtained yourself; never refreshed, but replaceable while in use.
 #[derive(Clone)]
 pub struct BearerToken {
-    token: Arc<RwLock<Secret>>,
+    /// The header value, made once per token (`None`: the token cannot be sent in a header).
+    header: Arc<RwLock<Option<HeaderValue>>>,
 }
 
 impl BearerToken {
     pub fn new(token: impl Into<String>) -> Self {
         BearerToken {
-            token: Arc::new(RwLock::new(Secret::new(token))),
+            header: Arc::new(RwLock::new(bearer_header(&token.into()).ok())),
         }
     }
 
     /// Replaces the token for every request from now on (clones share it).
     pub fn set_token(&self, token: impl Into<String>) {
+        let header = bearer_header(&token.into()).ok();
         let mut guard = self
-            .token
+            .header
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        *guard = Secret::new(token);
+        *guard = header;
     }
 }
 
@@ -106,13 +107,16 @@ impl fmt::Debug for BearerToken {
 
 impl Authenticator for BearerToken {
     fn authenticate<'a>(&'a self, headers: &'a mut HeaderMap) -> BoxFuture<'a, Result<()>> {
-        let value = {
-            let guard = self
-                .token
-                .read()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            bearer_header(guard.expose())
-        };
+        let value = self
+            .header
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+            .ok_or_else(|| {
+                Error::Configuration(
+                    "the bearer token holds characters not allowed in a header".into(),
+                )
+            });
         Box::pin(async move {
             headers.insert(AUTHORIZATION, value?);
             Ok(())

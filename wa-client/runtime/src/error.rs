@@ -206,6 +206,10 @@ pub(crate) fn snippet(text: &str, max: usize) -> String {
 }
 
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T> {
+    // Tracking the path costs on every field; only a failed decode needs it, so it is redone.
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();

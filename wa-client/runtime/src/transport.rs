@@ -216,7 +216,10 @@ impl Runtime {
         let url = self.url_of(&request)?;
         let streaming = request.accept == "text/event-stream";
         let mut headers = config.default_headers.clone();
-        headers.extend(self.headers.clone());
+        if !self.headers.is_empty() {
+            // Extending by a map replaces same-named headers, as intended.
+            headers.extend(self.headers.clone());
+        }
         headers.insert(ACCEPT, HeaderValue::from_static(request.accept));
         for global in self
             .globals
@@ -248,7 +251,13 @@ impl Runtime {
         let mut retries = 0u32;
         loop {
             span.record("attempt", retries + 1);
-            let mut attempt_headers = headers.clone();
+            // The last possible attempt takes the headers; earlier ones copy them.
+            let last = !replayable_body(&body) || retries >= policy.max_retries;
+            let mut attempt_headers = if last {
+                std::mem::take(&mut headers)
+            } else {
+                headers.clone()
+            };
             {
                 let mut auth = std::pin::pin!(
                     config
@@ -377,6 +386,10 @@ impl Runtime {
         }
         Ok(url)
     }
+}
+
+fn replayable_body(body: &Body) -> bool {
+    !matches!(body, Body::Stream(_))
 }
 
 /// Statuses worth another try: too many requests, and server errors except "not
@@ -618,34 +631,34 @@ impl RawResponse {
     }
 
     /// Reads the body as JSON of type `T`.
-    pub async fn json<T: DeserializeOwned>(self) -> Result<Response<T>> {
+    pub async fn json<T: DeserializeOwned>(mut self) -> Result<Response<T>> {
         let status = self.response.status();
-        let headers = self.response.headers().clone();
+        let headers = std::mem::take(self.response.headers_mut());
         let body = read_body(self.response, self.limit, false).await?;
         let value = decode(status, &body)?;
         Ok(Response::new(status, headers, value))
     }
 
     /// Reads and drops the body.
-    pub async fn empty(self) -> Result<Response<()>> {
+    pub async fn empty(mut self) -> Result<Response<()>> {
         let status = self.response.status();
-        let headers = self.response.headers().clone();
+        let headers = std::mem::take(self.response.headers_mut());
         read_body(self.response, self.limit, false).await?;
         Ok(Response::new(status, headers, ()))
     }
 
     /// Reads the whole body as bytes.
-    pub async fn bytes(self) -> Result<Response<Bytes>> {
+    pub async fn bytes(mut self) -> Result<Response<Bytes>> {
         let status = self.response.status();
-        let headers = self.response.headers().clone();
+        let headers = std::mem::take(self.response.headers_mut());
         let body = read_body(self.response, self.limit, false).await?;
         Ok(Response::new(status, headers, body))
     }
 
     /// Decodes the body as server-sent events, each as it arrives.
-    pub fn events<T: DeserializeOwned + Send + 'static>(self) -> Response<EventStream<T>> {
+    pub fn events<T: DeserializeOwned + Send + 'static>(mut self) -> Response<EventStream<T>> {
         let status = self.response.status();
-        let headers = self.response.headers().clone();
+        let headers = std::mem::take(self.response.headers_mut());
         let stream = EventStream::new(self.response, self.idle);
         Response::new(status, headers, stream)
     }
