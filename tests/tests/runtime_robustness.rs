@@ -417,3 +417,39 @@ async fn debug_and_display_of_a_huge_error_body_are_bounded_and_the_body_is_kept
     assert!(format!("{err:?}").len() < 4000);
     assert!(err.to_string().len() < 2000);
 }
+
+#[tokio::test]
+async fn one_endless_event_is_cut_at_the_body_limit_while_many_small_ones_pass() {
+    use futures::StreamExt;
+    // 300 events of about 1 KB: 300 KB in all, each well under the limit.
+    let many = (0..300).map(|_| partial_event(&"y".repeat(1000))).collect();
+    let url = sse_server(many, Duration::ZERO).await;
+    let mut events = limited_client(&url, Some(100_000))
+        .message_stream(ASSISTANT, ENVIRONMENT, "s", None)
+        .await
+        .unwrap()
+        .into_body();
+    let mut count = 0;
+    while let Some(event) = events.next().await {
+        event.unwrap();
+        count += 1;
+    }
+    assert_eq!(count, 300);
+
+    // One event of 2 MB against a limit of 100 KB.
+    let url = sse_server(vec![partial_event(&"z".repeat(2_000_000))], Duration::ZERO).await;
+    let mut events = limited_client(&url, Some(100_000))
+        .message_stream(ASSISTANT, ENVIRONMENT, "s", None)
+        .await
+        .unwrap()
+        .into_body();
+    let first = events.next().await;
+    assert!(
+        matches!(
+            first,
+            Some(Err(Error::ResponseTooLarge { limit: 100_000, .. }))
+        ),
+        "{first:?}"
+    );
+    assert!(events.next().await.is_none(), "the stream ends there");
+}

@@ -281,7 +281,8 @@ impl ConfigBuilder {
     }
 
     /// The longest response body read, in bytes; a longer one fails the call with
-    /// [`Error::ResponseTooLarge`] (error answers are cut at this length instead).
+    /// [`Error::ResponseTooLarge`] (error answers are cut at this length instead). For
+    /// server-sent events it bounds each event, not the whole stream.
     /// Defaults to [`Config::DEFAULT_MAX_RESPONSE_BYTES`].
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
         self.config.max_response_bytes = limit;

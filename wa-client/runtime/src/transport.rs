@@ -659,7 +659,7 @@ impl RawResponse {
     pub fn events<T: DeserializeOwned + Send + 'static>(mut self) -> Response<EventStream<T>> {
         let status = self.response.status();
         let headers = std::mem::take(self.response.headers_mut());
-        let stream = EventStream::new(self.response, self.idle);
+        let stream = EventStream::new(self.response, self.idle, self.limit);
         Response::new(status, headers, stream)
     }
 }
