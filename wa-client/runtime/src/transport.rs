@@ -234,7 +234,10 @@ impl Runtime {
         let mut body = match request.body {
             None => Body::None,
             Some((content_type, kind)) => {
-                insert_header(&mut headers, CONTENT_TYPE.as_str(), &content_type)?;
+                let value = HeaderValue::try_from(content_type).map_err(|_| {
+                    Error::InvalidRequest("the content type is not a valid header value".into())
+                })?;
+                headers.insert(CONTENT_TYPE, value);
                 let kind = if config.gzip {
                     headers.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
                     gzip(kind)?
@@ -462,6 +465,10 @@ fn refuse_dot_segments(path: &str) -> Result<()> {
         ));
     }
     for segment in path.split('/') {
+        // `.` and `..`, encoded or not, are at most six characters long.
+        if segment.is_empty() || segment.len() > 6 {
+            continue;
+        }
         let decoded = segment.replace("%2E", ".").replace("%2e", ".");
         if decoded == "." || decoded == ".." {
             return Err(Error::InvalidRequest(format!(
@@ -493,6 +500,13 @@ pub fn encode_path(value: impl std::fmt::Display) -> String {
     let text = value.to_string();
     if text.is_empty() {
         return EMPTY_PARAMETER.to_owned();
+    }
+    // Most ids need no escaping: keep the string instead of building another.
+    if text
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'~'))
+    {
+        return text;
     }
     utf8_percent_encode(&text, PATH_KEEP).to_string()
 }
