@@ -33,9 +33,11 @@ async fn impatient_then_patient(service: &MockServer, auth: impl Authenticator) 
         }
     }
     tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Later callers are a little more patient, so a loaded machine cannot fail them; that
+    // they used the token fetched before them is what the callers' count of requests shows.
     for i in 0..5 {
         tokio::time::timeout(
-            Duration::from_millis(250),
+            Duration::from_secs(1),
             client.delete_session(ASSISTANT, ENVIRONMENT, &format!("late{i}")),
         )
         .await
