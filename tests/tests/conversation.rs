@@ -324,3 +324,88 @@ async fn the_user_id_is_sent_with_every_message() {
         "user-42"
     );
 }
+
+#[tokio::test]
+async fn an_end_session_item_ends_the_conversation_and_the_next_message_starts_afresh() {
+    let server = start().await;
+    let mut conversation = Conversation::new(
+        &client(&server),
+        server.assistant_id(),
+        server.environment_id(),
+    );
+    conversation.send("my name is Ada").await.unwrap();
+    assert!(!conversation.has_ended());
+    let bye = conversation.send("bye").await.unwrap();
+    assert!(
+        bye.output
+            .generic
+            .iter()
+            .flatten()
+            .any(|g| matches!(g, RuntimeResponseGeneric::EndSession(_)))
+    );
+    assert!(conversation.has_ended());
+    let old = conversation.session_id().unwrap().to_owned();
+
+    let again = conversation.send("hello").await.unwrap();
+    assert_eq!(
+        text(&again),
+        "Hello! How can I help you today?",
+        "the name went with the old conversation"
+    );
+    assert!(!conversation.has_ended());
+    assert_ne!(conversation.session_id(), Some(old.as_str()));
+    assert_eq!(conversation.sessions_created(), 2);
+    assert_eq!(server.session_count(), 1, "the ended session was deleted");
+
+    // Streamed, the final event ends it the same way.
+    let mut events = conversation
+        .send_stream("goodbye")
+        .await
+        .unwrap()
+        .into_body();
+    while let Some(event) = events.next().await {
+        event.unwrap();
+    }
+    drop(events);
+    assert!(conversation.has_ended());
+}
+
+#[tokio::test]
+async fn the_stand_in_asks_for_a_pin_with_a_dtmf_collect_item() {
+    let server = start().await;
+    let mut conversation = Conversation::new(
+        &client(&server),
+        server.assistant_id(),
+        server.environment_id(),
+    );
+    let answer = conversation.send("I want to enter my PIN").await.unwrap();
+    let generic = answer.output.generic.as_deref().unwrap();
+    let [
+        RuntimeResponseGeneric::Text(_),
+        RuntimeResponseGeneric::Dtmf(dtmf),
+    ] = generic
+    else {
+        panic!("{generic:?}");
+    };
+    let info = dtmf.command_info.as_ref().unwrap();
+    assert_eq!(info.type_.as_str(), "collect");
+    assert_eq!(info.parameters.as_ref().unwrap()["count"], 4);
+    assert!(!conversation.has_ended(), "dtmf does not end anything");
+
+    // The same item arrives whole in a stream.
+    let mut events = conversation
+        .send_stream("keypad")
+        .await
+        .unwrap()
+        .into_body();
+    let mut dtmf_items = 0;
+    while let Some(event) = events.next().await {
+        if let MessageStreamResponse::MessageStreamCompleteItem(c) = event.unwrap() {
+            dtmf_items += usize::from(matches!(
+                c.complete_item.kind,
+                RuntimeResponseGeneric::Dtmf(_)
+            ));
+        }
+    }
+    assert_eq!(dtmf_items, 1);
+}

@@ -28,6 +28,7 @@ you> how many turns have we had?
 assistant> This is turn 5 of our conversation.
 you> bye
 assistant> Goodbye, Ada!
+assistant> (the assistant ended the conversation)
 "#;
 
 #[tokio::test]

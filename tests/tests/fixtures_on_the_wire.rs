@@ -372,3 +372,26 @@ fn models_with_required_fields_have_a_constructor() {
     );
     assert_eq!(NamedCall::new("n".into()).sid, None);
 }
+
+#[tokio::test]
+async fn a_list_answer_iterates_in_place_and_can_be_changed_and_taken() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/search"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!(["a", "b", "c"])))
+        .mount(&server)
+        .await;
+    let client = pb::Client::new(config(&server)).unwrap();
+    let mut found = client.find(&Default::default()).await.unwrap();
+    let mut seen = Vec::new();
+    for item in &found {
+        seen.push(item.clone());
+    }
+    assert_eq!(seen, ["a", "b", "c"]);
+    for item in &mut found {
+        item.push('!');
+    }
+    found.push("d".into());
+    assert_eq!(found.status(), 200, "status kept after changing the body");
+    assert_eq!(found.into_inner(), ["a!", "b!", "c!", "d"]);
+}

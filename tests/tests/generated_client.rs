@@ -312,3 +312,98 @@ async fn release_import_uploads_bytes_and_export_downloads_both_forms() {
         Some("Available")
     );
 }
+
+/// The two kinds IBM's newest SDK knows and the spec first lacked: `dtmf` and `end_session`,
+/// in a stateless answer and as a streamed complete item.
+#[tokio::test]
+async fn dtmf_and_end_session_items_decode_as_their_own_kinds() {
+    let items = json!([
+        {"response_type": "dtmf",
+         "command_info": {"type": "send", "parameters": {"digits": "12#"}},
+         "channels": [{"channel": "voice_telephony"}]},
+        {"response_type": "dtmf", "command_info": {"type": "enable_barge_in"}},
+        {"response_type": "end_session", "channel_options": {"voice_telephony": {"hangup": true}}}
+    ]);
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/assistants/a/environments/e/message"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"output": {"generic": items.clone()}, "context": {}})),
+        )
+        .mount(&server)
+        .await;
+    let events: String = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let mut item = item.clone();
+            item["streaming_metadata"] = json!({"id": i});
+            format!("data: {}\n\n", json!({"complete_item": item}))
+        })
+        .collect();
+    Mock::given(method("POST"))
+        .and(path(
+            "/v2/assistants/a/environments/e/sessions/s/message_stream",
+        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(events.into_bytes(), "text/event-stream"),
+        )
+        .mount(&server)
+        .await;
+    let client = client_for(&server).await;
+
+    let check = |generic: &[&models::RuntimeResponseGeneric]| {
+        match generic[0] {
+            models::RuntimeResponseGeneric::Dtmf(d) => {
+                let info = d.command_info.as_ref().unwrap();
+                assert_eq!(info.type_, models::DtmfCommandInfoType::Send);
+                assert_eq!(info.parameters.as_ref().unwrap()["digits"], "12#");
+                assert_eq!(d.channels.as_ref().unwrap().len(), 1);
+            }
+            other => panic!("dtmf decoded as {other:?}"),
+        }
+        assert!(matches!(
+            generic[1],
+            models::RuntimeResponseGeneric::Dtmf(d)
+                if d.command_info.as_ref().unwrap().type_ == models::DtmfCommandInfoType::EnableBargeIn
+        ));
+        match generic[2] {
+            models::RuntimeResponseGeneric::EndSession(e) => {
+                assert_eq!(
+                    e.channel_options.as_ref().unwrap()["voice_telephony"]["hangup"],
+                    true
+                );
+            }
+            other => panic!("end_session decoded as {other:?}"),
+        }
+    };
+
+    let answer = client
+        .message_stateless("a", "e", Some(&Default::default()))
+        .await
+        .unwrap()
+        .into_body();
+    let generic = answer.output.generic.unwrap();
+    check(&generic.iter().collect::<Vec<_>>());
+    // They go back out as they came.
+    assert_eq!(serde_json::to_value(&generic).unwrap(), items);
+
+    let mut stream = client
+        .message_stream("a", "e", "s", None)
+        .await
+        .unwrap()
+        .into_body();
+    let mut completes = Vec::new();
+    while let Some(event) = stream.next().await {
+        match event.unwrap() {
+            models::MessageStreamResponse::MessageStreamCompleteItem(c) => {
+                completes.push(c.complete_item.kind)
+            }
+            other => panic!("unexpected event {other:?}"),
+        }
+    }
+    check(&completes.iter().collect::<Vec<_>>());
+}

@@ -275,3 +275,20 @@ async fn connection_errors_are_retried_until_the_server_is_up() {
     let server = starter.await.unwrap();
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_timeout_is_not_waited_for() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(503).insert_header("Retry-After", "18446744073709551615"),
+        )
+        .mount(&server)
+        .await;
+    let client = retrying_client(&server.uri(), quick_retries(3));
+    let result = tokio::time::timeout(Duration::from_secs(30), message(&client))
+        .await
+        .expect("the client does not sleep for centuries");
+    assert_eq!(result.unwrap_err().status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}

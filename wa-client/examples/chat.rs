@@ -224,6 +224,17 @@ impl<'a> Chat<'a> {
                         .unwrap_or_default(),
                     image.source
                 )?,
+                RuntimeResponseGeneric::Dtmf(dtmf) => {
+                    let command = dtmf.command_info.as_ref().map(|c| c.type_.as_str());
+                    writeln!(
+                        out,
+                        "assistant> (keypad: {}; a phone integration would act on it)",
+                        command.unwrap_or("no command")
+                    )?;
+                }
+                RuntimeResponseGeneric::EndSession(_) => {
+                    writeln!(out, "assistant> (the assistant ended the conversation)")?;
+                }
                 other => {
                     let kind = serde_json::to_value(other)
                         .ok()

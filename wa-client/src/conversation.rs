@@ -55,6 +55,8 @@ pub struct Conversation {
     /// The kept context has not reached the current session yet (it is new).
     restore_context: bool,
     sessions_created: usize,
+    /// The latest answer held an `end_session` item.
+    ended: bool,
 }
 
 impl Client {
@@ -85,6 +87,7 @@ impl Conversation {
             context: None,
             restore_context: false,
             sessions_created: 0,
+            ended: false,
         }
     }
 
@@ -105,7 +108,14 @@ impl Conversation {
         self.context.as_ref()
     }
 
-    /// How many sessions this conversation has created: one, plus one per expiry.
+    /// Whether the assistant ended the conversation: its latest answer held an
+    /// `end_session` item. The next message then starts afresh, in a new session and
+    /// without the old context (the old session is deleted).
+    pub fn has_ended(&self) -> bool {
+        self.ended
+    }
+
+    /// How many sessions this conversation has created: one, plus one per expiry or end.
     pub fn sessions_created(&self) -> usize {
         self.sessions_created
     }
@@ -136,7 +146,8 @@ impl Conversation {
 
     /// Like [`send`](Conversation::send), but the answer arrives as it is produced
     /// (`messageStream`). The conversation takes the context from the final event, so read
-    /// the stream to its end.
+    /// the stream to its end; one that ends without it yields
+    /// [`Error::IncompleteStream`](crate::Error::IncompleteStream) last.
     pub async fn send_stream(
         &mut self,
         text: impl Into<String>,
@@ -182,6 +193,17 @@ impl Conversation {
 
     /// Creates a session if there is none; `true` if it did.
     async fn ensure_session(&mut self) -> Result<bool> {
+        if self.ended {
+            self.ended = false;
+            self.context = None;
+            if let Some(old) = self.session_id.take() {
+                // Best effort: the service ends an abandoned session itself after a while.
+                let _ = self
+                    .client
+                    .delete_session(&self.assistant_id, &self.environment_id, &old)
+                    .await;
+            }
+        }
         if self.session_id.is_some() {
             return Ok(false);
         }
@@ -245,6 +267,7 @@ impl Conversation {
             )
             .await?;
         self.keep(response.context.as_ref());
+        self.ended = ends_session(response.output.generic.as_deref());
         Ok(response)
     }
 
@@ -266,6 +289,7 @@ impl Conversation {
                 Some(&body),
             )
             .await
+            .map(|response| response.map(|events| events.ending_with(is_final)))
     }
 
     fn keep(&mut self, context: Option<&models::MessageContext>) {
@@ -274,6 +298,22 @@ impl Conversation {
             self.restore_context = false;
         }
     }
+}
+
+/// Whether an answer's items end the conversation (`end_session`).
+fn ends_session(items: Option<&[models::RuntimeResponseGeneric]>) -> bool {
+    items.is_some_and(|items| {
+        items
+            .iter()
+            .any(|item| matches!(item, models::RuntimeResponseGeneric::EndSession(_)))
+    })
+}
+
+fn is_final(event: &models::MessageStreamResponse) -> bool {
+    matches!(
+        event,
+        models::MessageStreamResponse::StatefulMessageStreamFinalResponse(_)
+    )
 }
 
 fn text_input(text: String) -> models::MessageInput {
@@ -302,6 +342,13 @@ impl Stream for ConversationStream<'_> {
         {
             this.conversation
                 .keep(event.final_response.context.as_ref());
+            this.conversation.ended = ends_session(
+                event
+                    .final_response
+                    .output
+                    .as_ref()
+                    .and_then(|o| o.generic.as_deref()),
+            );
         }
         polled
     }

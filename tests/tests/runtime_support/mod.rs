@@ -116,3 +116,108 @@ pub fn message_answer(text: &str) -> serde_json::Value {
         "context": {}
     })
 }
+
+/// A client for `server` with `auth` and an overall `timeout` per call.
+pub fn client_with_timeout(
+    server: &MockServer,
+    auth: impl Authenticator,
+    timeout: Duration,
+) -> Client {
+    Client::new(
+        Config::builder()
+            .service_url(server.uri())
+            .authenticator(auth)
+            .timeout(timeout)
+            .build()
+            .expect("valid configuration"),
+    )
+    .expect("client")
+}
+
+/// A Cloud Pak for Data stand-in at `/v1/authorize` answering `body` after `delay`.
+pub async fn cp4d_server(body: serde_json::Value, delay: Duration) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/authorize"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(body)
+                .set_delay(delay),
+        )
+        .mount(&server)
+        .await;
+    server
+}
+
+/// An IAM stand-in answering `body` to every token request.
+pub async fn iam_answering(body: serde_json::Value) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/identity/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// A bare HTTP server answering a session creation with session `s1` and every other
+/// request with `200 text/event-stream`: `events` as
+/// `data:` lines, then silence for `then_wait` before it closes the connection. Returns
+/// its base URL. Wiremock cannot stall halfway through a body, hence the bare socket.
+pub async fn sse_server(events: Vec<serde_json::Value>, then_wait: Duration) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let events = events.clone();
+            tokio::spawn(async move {
+                // Reads the request head; the body is small and not needed.
+                let mut buf = vec![0u8; 64 * 1024];
+                let n = socket.read(&mut buf).await.unwrap_or(0);
+                let head = String::from_utf8_lossy(&buf[..n]);
+                let target = head.split(' ').nth(1).unwrap_or_default();
+                if target
+                    .split('?')
+                    .next()
+                    .unwrap_or_default()
+                    .ends_with("/sessions")
+                {
+                    let body = r#"{"session_id":"s1"}"#;
+                    let answer = format!(
+                        "HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = socket.write_all(answer.as_bytes()).await;
+                    return;
+                }
+                let mut out = String::from(
+                    "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n",
+                );
+                for event in &events {
+                    out.push_str(&format!("data: {event}\n\n"));
+                }
+                let _ = socket.write_all(out.as_bytes()).await;
+                let _ = socket.flush().await;
+                tokio::time::sleep(then_wait).await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// A partial item of a stateful stream.
+pub fn partial_event(text: &str) -> serde_json::Value {
+    serde_json::json!({
+        "partial_item": {"response_type": "text", "text": text, "streaming_metadata": {"id": 1}}
+    })
+}
+
+/// The final event of a stateful stream.
+pub fn final_event(text: &str) -> serde_json::Value {
+    serde_json::json!({
+        "final_response": {"output": {"generic": [{"response_type": "text", "text": text}]}}
+    })
+}

@@ -24,7 +24,6 @@ use http::HeaderMap;
 use http::header::{AUTHORIZATION, HeaderValue};
 
 use crate::error::{Error, Result};
-use crate::secret::Secret;
 
 /// A boxed future, as [`Authenticator::authenticate`] returns.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -35,6 +34,18 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub trait Authenticator: Send + Sync + fmt::Debug + 'static {
     /// Adds this authenticator's credentials to the headers of one request.
     fn authenticate<'a>(&'a self, headers: &'a mut HeaderMap) -> BoxFuture<'a, Result<()>>;
+
+    /// As [`authenticate`](Self::authenticate), for a call limited to `timeout`: an
+    /// authenticator that requests tokens bounds that request by it, unless it has a timeout
+    /// of its own. The client calls this one.
+    fn authenticate_within<'a>(
+        &'a self,
+        headers: &'a mut HeaderMap,
+        timeout: Option<Duration>,
+    ) -> BoxFuture<'a, Result<()>> {
+        let _ = timeout;
+        self.authenticate(headers)
+    }
 }
 
 /// Sends no credentials (a local stand-in, or a proxy that adds them).
@@ -51,28 +62,38 @@ impl<A: Authenticator + ?Sized> Authenticator for Arc<A> {
     fn authenticate<'a>(&'a self, headers: &'a mut HeaderMap) -> BoxFuture<'a, Result<()>> {
         (**self).authenticate(headers)
     }
+
+    fn authenticate_within<'a>(
+        &'a self,
+        headers: &'a mut HeaderMap,
+        timeout: Option<Duration>,
+    ) -> BoxFuture<'a, Result<()>> {
+        (**self).authenticate_within(headers, timeout)
+    }
 }
 
 /// A bearer token you obtained yourself; never refreshed, but replaceable while in use.
 #[derive(Clone)]
 pub struct BearerToken {
-    token: Arc<RwLock<Secret>>,
+    /// The header value, made once per token (`None`: the token cannot be sent in a header).
+    header: Arc<RwLock<Option<HeaderValue>>>,
 }
 
 impl BearerToken {
     pub fn new(token: impl Into<String>) -> Self {
         BearerToken {
-            token: Arc::new(RwLock::new(Secret::new(token))),
+            header: Arc::new(RwLock::new(bearer_header(&token.into()).ok())),
         }
     }
 
     /// Replaces the token for every request from now on (clones share it).
     pub fn set_token(&self, token: impl Into<String>) {
+        let header = bearer_header(&token.into()).ok();
         let mut guard = self
-            .token
+            .header
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        *guard = Secret::new(token);
+        *guard = header;
     }
 }
 
@@ -86,13 +107,16 @@ impl fmt::Debug for BearerToken {
 
 impl Authenticator for BearerToken {
     fn authenticate<'a>(&'a self, headers: &'a mut HeaderMap) -> BoxFuture<'a, Result<()>> {
-        let value = {
-            let guard = self
-                .token
-                .read()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            bearer_header(guard.expose())
-        };
+        let value = self
+            .header
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+            .ok_or_else(|| {
+                Error::Configuration(
+                    "the bearer token holds characters not allowed in a header".into(),
+                )
+            });
         Box::pin(async move {
             headers.insert(AUTHORIZATION, value?);
             Ok(())
@@ -123,16 +147,15 @@ pub(crate) fn token_endpoint_url(base: &str, endpoint: &str, service: &str) -> R
     Ok(url)
 }
 
-/// The HTTP client of a token service, with its own TLS switch and timeouts.
+/// The HTTP client of a token service, with its own TLS switch and connect timeout (the
+/// overall limit is set per fetch).
 pub(crate) fn token_http_client(
     disable_ssl_verification: bool,
-    timeout: Duration,
     connect_timeout: Duration,
 ) -> Result<reqwest::Client> {
     reqwest::Client::builder()
         .user_agent(crate::headers::USER_AGENT_VALUE)
         .danger_accept_invalid_certs(disable_ssl_verification)
-        .timeout(timeout)
         .connect_timeout(connect_timeout)
         .build()
         .map_err(|e| {

@@ -21,6 +21,8 @@ pub struct Config {
     pub(crate) disable_ssl_verification: bool,
     pub(crate) gzip: bool,
     pub(crate) retry: RetryPolicy,
+    pub(crate) max_response_bytes: u64,
+    pub(crate) stream_idle_timeout: Option<Duration>,
 }
 
 impl Default for Config {
@@ -34,11 +36,20 @@ impl Default for Config {
             disable_ssl_verification: false,
             gzip: false,
             retry: RetryPolicy::disabled(),
+            max_response_bytes: Config::DEFAULT_MAX_RESPONSE_BYTES,
+            stream_idle_timeout: Some(Config::DEFAULT_STREAM_IDLE_TIMEOUT),
         }
     }
 }
 
 impl Config {
+    /// The default limit on a response body: 64 MiB. Messages are a few kilobytes; a
+    /// workspace export can be tens of megabytes.
+    pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
+
+    /// The default longest silence between two server-sent events: 5 minutes.
+    pub const DEFAULT_STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(300);
+
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder {
             config: Config::default(),
@@ -78,12 +89,23 @@ impl Config {
     pub fn connect_timeout(&self) -> Option<Duration> {
         self.connect_timeout
     }
+
+    /// The longest response body read; see [`ConfigBuilder::max_response_bytes`].
+    pub fn max_response_bytes(&self) -> u64 {
+        self.max_response_bytes
+    }
+
+    /// The longest wait between two server-sent events.
+    pub fn stream_idle_timeout(&self) -> Option<Duration> {
+        self.stream_idle_timeout
+    }
 }
 
 /// When failed calls are tried again: after `429 Too Many Requests`, a `5xx` other than
 /// `501 Not Implemented`, or a failure to connect, up to `max_retries` times, waiting a
 /// random time up to `initial_interval × 2^(retry-1)`, at most `max_interval` ("full
-/// jitter"). A `Retry-After` header (seconds or an HTTP date) sets the wait instead.
+/// jitter"). A `Retry-After` header (seconds or an HTTP date) sets the wait instead; one
+/// longer than the client's timeout (without a timeout: `max_interval`) ends the retries.
 /// Bodies that cannot be replayed (streams) are never retried.
 ///
 /// Off by default, as in IBM's SDKs: a retried `POST` of a message could reach the assistant
@@ -256,6 +278,28 @@ impl ConfigBuilder {
     /// Shorthand for [`RetryPolicy::new`].
     pub fn retries(self, max_retries: u32, max_interval: Duration) -> Self {
         self.retry_policy(RetryPolicy::new(max_retries, max_interval))
+    }
+
+    /// The longest response body read, in bytes; a longer one fails the call with
+    /// [`Error::ResponseTooLarge`] (error answers are cut at this length instead). For
+    /// server-sent events it bounds each event, not the whole stream.
+    /// Defaults to [`Config::DEFAULT_MAX_RESPONSE_BYTES`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.config.max_response_bytes = limit;
+        self
+    }
+
+    /// The longest silence between two server-sent events before the stream fails with a
+    /// timeout. Defaults to [`Config::DEFAULT_STREAM_IDLE_TIMEOUT`].
+    pub fn stream_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.config.stream_idle_timeout = Some(timeout);
+        self
+    }
+
+    /// Streams may stay silent for any time.
+    pub fn no_stream_idle_timeout(mut self) -> Self {
+        self.config.stream_idle_timeout = None;
+        self
     }
 
     pub fn build(self) -> Result<Config> {

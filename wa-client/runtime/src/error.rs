@@ -35,6 +35,19 @@ pub enum Error {
     /// A `text/event-stream` answer broke off or carried an event that does not decode.
     #[error("event stream error: {0}")]
     Stream(String),
+    /// A `text/event-stream` answer ended without its final event
+    /// ([`EventStream::ending_with`](crate::EventStream::ending_with)).
+    #[error("event stream error: the stream ended before its final event")]
+    IncompleteStream,
+    /// The answer's body is longer than the configured limit
+    /// ([`ConfigBuilder::max_response_bytes`](crate::ConfigBuilder::max_response_bytes)); it
+    /// was not read further.
+    #[error("the response body is larger than the limit of {limit} bytes")]
+    ResponseTooLarge {
+        limit: u64,
+        /// The length the server announced (`Content-Length`), when it did.
+        announced: Option<u64>,
+    },
 }
 
 impl Error {
@@ -68,8 +81,10 @@ impl Error {
     }
 }
 
-/// An error answer from the service.
-#[derive(Debug, Clone)]
+/// An error answer from the service. `Display` and `Debug` show at most the first
+/// [`HttpError::SHOWN_CHARS`] characters of the message and body, with the body's length;
+/// the whole body is in [`HttpError::body`].
+#[derive(Clone)]
 pub struct HttpError {
     pub status: StatusCode,
     /// The service's own words, taken from the body the way IBM's SDKs do.
@@ -83,7 +98,12 @@ pub struct HttpError {
 
 impl fmt::Display for HttpError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HTTP {}: {}", self.status.as_u16(), self.message)?;
+        write!(
+            f,
+            "HTTP {}: {}",
+            self.status.as_u16(),
+            snippet(&self.message, Self::SHOWN_CHARS)
+        )?;
         if let Some(id) = &self.transaction_id {
             write!(f, " (transaction {id})")?;
         }
@@ -91,7 +111,28 @@ impl fmt::Display for HttpError {
     }
 }
 
+impl fmt::Debug for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpError")
+            .field("status", &self.status)
+            .field("message", &snippet(&self.message, Self::SHOWN_CHARS))
+            .field("transaction_id", &self.transaction_id)
+            .field("headers", &self.headers)
+            .field("body", &snippet(&self.body, Self::SHOWN_CHARS))
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
 impl HttpError {
+    /// How much of the message and body `Display` and `Debug` show.
+    pub const SHOWN_CHARS: usize = 500;
+
+    /// The whole body, decoded as UTF-8 (lossily).
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+
     /// The body decoded as the error model the spec gives for this status (each method's
     /// docs list them), such as `models::ErrorResponse`.
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
@@ -165,6 +206,10 @@ pub(crate) fn snippet(text: &str, max: usize) -> String {
 }
 
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T> {
+    // Tracking the path costs on every field; only a failed decode needs it, so it is redone.
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();

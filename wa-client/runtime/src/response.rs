@@ -1,6 +1,6 @@
 //! A successful answer: the decoded body with the status and headers it came with.
 
-use std::ops::Deref;
+use std::ops::{Deref, DerefMut};
 
 use http::{HeaderMap, StatusCode};
 
@@ -44,6 +44,15 @@ impl<T> Response<T> {
         self.body
     }
 
+    /// The body, dropping status and headers (the same as [`into_body`](Self::into_body)).
+    pub fn into_inner(self) -> T {
+        self.body
+    }
+
+    pub fn body_mut(&mut self) -> &mut T {
+        &mut self.body
+    }
+
     /// Applies `f` to the body, keeping status and headers.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
         Response {
@@ -59,5 +68,46 @@ impl<T> Deref for Response<T> {
 
     fn deref(&self) -> &T {
         &self.body
+    }
+}
+
+impl<T> DerefMut for Response<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.body
+    }
+}
+
+/// `for item in &response` walks a list answer.
+impl<'a, T> IntoIterator for &'a Response<T>
+where
+    &'a T: IntoIterator,
+{
+    type Item = <&'a T as IntoIterator>::Item;
+    type IntoIter = <&'a T as IntoIterator>::IntoIter;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.body.into_iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a mut Response<T>
+where
+    &'a mut T: IntoIterator,
+{
+    type Item = <&'a mut T as IntoIterator>::Item;
+    type IntoIter = <&'a mut T as IntoIterator>::IntoIter;
+
+    fn into_iter(self) -> Self::IntoIter {
+        (&mut self.body).into_iter()
+    }
+}
+
+/// `for item in response` takes the items of a list answer.
+impl<T: IntoIterator> IntoIterator for Response<T> {
+    type Item = T::Item;
+    type IntoIter = T::IntoIter;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.body.into_iter()
     }
 }

@@ -6,6 +6,7 @@
 use std::future::Future;
 use std::io::Write;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -215,7 +216,10 @@ impl Runtime {
         let url = self.url_of(&request)?;
         let streaming = request.accept == "text/event-stream";
         let mut headers = config.default_headers.clone();
-        headers.extend(self.headers.clone());
+        if !self.headers.is_empty() {
+            // Extending by a map replaces same-named headers, as intended.
+            headers.extend(self.headers.clone());
+        }
         headers.insert(ACCEPT, HeaderValue::from_static(request.accept));
         for global in self
             .globals
@@ -230,7 +234,10 @@ impl Runtime {
         let mut body = match request.body {
             None => Body::None,
             Some((content_type, kind)) => {
-                insert_header(&mut headers, CONTENT_TYPE.as_str(), &content_type)?;
+                let value = HeaderValue::try_from(content_type).map_err(|_| {
+                    Error::InvalidRequest("the content type is not a valid header value".into())
+                })?;
+                headers.insert(CONTENT_TYPE, value);
                 let kind = if config.gzip {
                     headers.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
                     gzip(kind)?
@@ -247,11 +254,32 @@ impl Runtime {
         let mut retries = 0u32;
         loop {
             span.record("attempt", retries + 1);
-            let mut attempt_headers = headers.clone();
-            config
-                .authenticator
-                .authenticate(&mut attempt_headers)
-                .await?;
+            // The last possible attempt takes the headers; earlier ones copy them.
+            let last = !replayable_body(&body) || retries >= policy.max_retries;
+            let mut attempt_headers = if last {
+                std::mem::take(&mut headers)
+            } else {
+                headers.clone()
+            };
+            {
+                let mut auth = std::pin::pin!(
+                    config
+                        .authenticator
+                        .authenticate_within(&mut attempt_headers, config.timeout)
+                );
+                // Usually ready at once (a cached token): then no timer is needed.
+                match (futures::poll!(auth.as_mut()), config.timeout) {
+                    (Poll::Ready(result), _) => result?,
+                    // Waiting for a token another call started is bounded too; the fetch itself
+                    // carries on for those who come later.
+                    (Poll::Pending, Some(limit)) => {
+                        tokio::time::timeout(limit, auth).await.map_err(|_| {
+                            Error::Timeout(format!("no credentials within {limit:?}").into())
+                        })??
+                    }
+                    (Poll::Pending, None) => auth.await?,
+                }
+            }
             let mut builder = self
                 .shared
                 .http
@@ -292,14 +320,21 @@ impl Runtime {
                     let status = response.status();
                     span.record("status", status.as_u16());
                     if status.is_success() {
-                        return Ok(RawResponse { response });
+                        return Ok(RawResponse {
+                            response,
+                            limit: config.max_response_bytes,
+                            idle: config.stream_idle_timeout,
+                        });
                     }
-                    if may_retry && is_retryable(status) {
-                        retry_after(response.headers())
-                            .unwrap_or_else(|| policy.backoff(retries + 1))
+                    // A `Retry-After` beyond the call's timeout (or, without one, the
+                    // longest backoff) is not waited for: the error is returned instead.
+                    let asked = retry_after(response.headers());
+                    let patience = config.timeout.unwrap_or(policy.max_interval);
+                    if may_retry && is_retryable(status) && asked.is_none_or(|a| a <= patience) {
+                        asked.unwrap_or_else(|| policy.backoff(retries + 1))
                     } else {
                         let headers = response.headers().clone();
-                        let body = response.bytes().await.map_err(Error::from_reqwest)?;
+                        let body = read_body(response, config.max_response_bytes, true).await?;
                         let error = HttpError::new(status, headers, &body);
                         tracing::debug!(
                             status = status.as_u16(),
@@ -354,6 +389,10 @@ impl Runtime {
         }
         Ok(url)
     }
+}
+
+fn replayable_body(body: &Body) -> bool {
+    !matches!(body, Body::Stream(_))
 }
 
 /// Statuses worth another try: too many requests, and server errors except "not
@@ -417,9 +456,19 @@ fn gzip_stream(stream: BodyStream) -> BodyStream {
 }
 
 /// A path parameter of `.` or `..` would make the URL climb out of the path the spec
-/// names; URL normalisation treats even encoded dots so, so such values are refused.
+/// names; URL normalisation treats even encoded dots so, so such values are refused. So is
+/// an empty one, which would drop its segment.
 fn refuse_dot_segments(path: &str) -> Result<()> {
+    if path.contains(EMPTY_PARAMETER) {
+        return Err(Error::InvalidRequest(
+            "a path parameter may not be empty: it would change the path of the request".into(),
+        ));
+    }
     for segment in path.split('/') {
+        // `.` and `..`, encoded or not, are at most six characters long.
+        if segment.is_empty() || segment.len() > 6 {
+            continue;
+        }
         let decoded = segment.replace("%2E", ".").replace("%2e", ".");
         if decoded == "." || decoded == ".." {
             return Err(Error::InvalidRequest(format!(
@@ -440,9 +489,26 @@ fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) -> Result<()>
 /// `/`, `?`, `#` and `.` included.
 const PATH_KEEP: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'~');
 
-/// Encodes one path parameter so that it stays one path segment.
+/// What an empty path parameter encodes to. Encoded parameters are plain ASCII, so this
+/// cannot come from a value; `Runtime::execute` refuses a path holding it.
+const EMPTY_PARAMETER: &str = "\0";
+
+/// Encodes one path parameter so that it stays one path segment. An empty value would
+/// leave the segment out (`DELETE .../sessions/` instead of one session), so it encodes
+/// to a marker the request is refused for.
 pub fn encode_path(value: impl std::fmt::Display) -> String {
-    utf8_percent_encode(&value.to_string(), PATH_KEEP).to_string()
+    let text = value.to_string();
+    if text.is_empty() {
+        return EMPTY_PARAMETER.to_owned();
+    }
+    // Most ids need no escaping: keep the string instead of building another.
+    if text
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'~'))
+    {
+        return text;
+    }
+    utf8_percent_encode(&text, PATH_KEEP).to_string()
 }
 
 /// One request being put together by generated code.
@@ -569,6 +635,8 @@ fn scalar_texts<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Vec<Stri
 #[derive(Debug)]
 pub struct RawResponse {
     response: reqwest::Response,
+    limit: u64,
+    idle: Option<Duration>,
 }
 
 impl RawResponse {
@@ -577,36 +645,66 @@ impl RawResponse {
     }
 
     /// Reads the body as JSON of type `T`.
-    pub async fn json<T: DeserializeOwned>(self) -> Result<Response<T>> {
+    pub async fn json<T: DeserializeOwned>(mut self) -> Result<Response<T>> {
         let status = self.response.status();
-        let headers = self.response.headers().clone();
-        let body = self.response.bytes().await.map_err(Error::from_reqwest)?;
+        let headers = std::mem::take(self.response.headers_mut());
+        let body = read_body(self.response, self.limit, false).await?;
         let value = decode(status, &body)?;
         Ok(Response::new(status, headers, value))
     }
 
     /// Reads and drops the body.
-    pub async fn empty(self) -> Result<Response<()>> {
+    pub async fn empty(mut self) -> Result<Response<()>> {
         let status = self.response.status();
-        let headers = self.response.headers().clone();
-        self.response.bytes().await.map_err(Error::from_reqwest)?;
+        let headers = std::mem::take(self.response.headers_mut());
+        read_body(self.response, self.limit, false).await?;
         Ok(Response::new(status, headers, ()))
     }
 
     /// Reads the whole body as bytes.
-    pub async fn bytes(self) -> Result<Response<Bytes>> {
+    pub async fn bytes(mut self) -> Result<Response<Bytes>> {
         let status = self.response.status();
-        let headers = self.response.headers().clone();
-        let body = self.response.bytes().await.map_err(Error::from_reqwest)?;
+        let headers = std::mem::take(self.response.headers_mut());
+        let body = read_body(self.response, self.limit, false).await?;
         Ok(Response::new(status, headers, body))
     }
 
     /// Decodes the body as server-sent events, each as it arrives.
-    pub fn events<T: DeserializeOwned + Send + 'static>(self) -> Response<EventStream<T>> {
+    pub fn events<T: DeserializeOwned + Send + 'static>(mut self) -> Response<EventStream<T>> {
         let status = self.response.status();
-        let headers = self.response.headers().clone();
-        Response::new(status, headers, EventStream::new(self.response))
+        let headers = std::mem::take(self.response.headers_mut());
+        let stream = EventStream::new(self.response, self.idle, self.limit);
+        Response::new(status, headers, stream)
     }
+}
+
+/// Reads a body of at most `limit` bytes: a longer one is an error, or with `cut`, its
+/// first `limit` bytes (for error answers, whose status matters more than their length).
+async fn read_body(mut response: reqwest::Response, limit: u64, cut: bool) -> Result<Bytes> {
+    let announced = response.content_length();
+    match announced {
+        // The length is known and allowed: hyper reads no more than it.
+        Some(len) if len <= limit => {
+            return response.bytes().await.map_err(Error::from_reqwest);
+        }
+        Some(_) if !cut => {
+            return Err(Error::ResponseTooLarge { limit, announced });
+        }
+        _ => {}
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(Error::from_reqwest)? {
+        let room = usize::try_from(limit).unwrap_or(usize::MAX) - body.len();
+        if chunk.len() > room {
+            if cut {
+                body.extend_from_slice(&chunk[..room]);
+                break;
+            }
+            return Err(Error::ResponseTooLarge { limit, announced });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 /// Walks pages: `fetch` returns one page's items and the parameters of the next page, if any.

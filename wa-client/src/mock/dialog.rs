@@ -7,8 +7,11 @@
 use serde_json::{Map, Value};
 
 use crate::models::{
-    DialogNodeOutputOptionsElement, DialogNodeOutputOptionsElementValue, MessageInput,
-    RuntimeIntent, RuntimeResponseGeneric, RuntimeResponseGenericRuntimeResponseTypeOption,
+    DialogNodeOutputOptionsElement, DialogNodeOutputOptionsElementValue, DtmfCommandInfo,
+    DtmfCommandInfoType, MessageInput, RuntimeIntent, RuntimeResponseGeneric,
+    RuntimeResponseGenericRuntimeResponseTypeDtmf,
+    RuntimeResponseGenericRuntimeResponseTypeEndSession,
+    RuntimeResponseGenericRuntimeResponseTypeOption,
     RuntimeResponseGenericRuntimeResponseTypeOptionPreference,
     RuntimeResponseGenericRuntimeResponseTypePause, RuntimeResponseGenericRuntimeResponseTypeText,
 };
@@ -117,6 +120,25 @@ pub(crate) fn turn(context: &mut Value, text: Option<&str>, session_id: &str) ->
             ],
         );
     }
+    if has("pin") || has("keypad") {
+        let mut parameters = Map::new();
+        parameters.insert("count".into(), 4.into());
+        parameters.insert("termination_key".into(), "#".into());
+        let collect = RuntimeResponseGeneric::Dtmf(RuntimeResponseGenericRuntimeResponseTypeDtmf {
+            command_info: Some(DtmfCommandInfo {
+                type_: DtmfCommandInfoType::Collect,
+                parameters: Some(parameters),
+            }),
+            channels: None,
+        });
+        return reply(
+            "enter_pin",
+            vec![
+                text_item("Please type your 4-digit PIN on the keypad, then press #."),
+                collect,
+            ],
+        );
+    }
     if has("turn") || has("turns") {
         return reply(
             "turn_count",
@@ -138,7 +160,10 @@ pub(crate) fn turn(context: &mut Value, text: Option<&str>, session_id: &str) ->
             Some(name) => format!("Goodbye, {name}!"),
             None => "Goodbye!".to_owned(),
         };
-        return reply("goodbye", vec![text_item(&text)]);
+        let end = RuntimeResponseGeneric::EndSession(
+            RuntimeResponseGenericRuntimeResponseTypeEndSession::default(),
+        );
+        return reply("goodbye", vec![text_item(&text), end]);
     }
     Turn {
         generic: vec![text_item(

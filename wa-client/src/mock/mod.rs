@@ -26,7 +26,9 @@
 //! | something about an `order` | a text, a `pause` with typing, then another text |
 //! | `my name is …` | a text; the name goes to `context.skills["main skill"].user_defined.name` |
 //! | something about `turns` | the turn count, from `context.global.system.turn_count` |
-//! | `joke`; `bye` | a text |
+//! | `pin`, `keypad` | a text and a `dtmf` item collecting 4 digits ended by `#` |
+//! | `joke` | a text |
+//! | `bye` | a text and an `end_session` item |
 //! | anything else | a fallback text |
 //!
 //! # Example

@@ -65,7 +65,7 @@ impl CloudPakAuthenticator {
 
     /// A valid token, fetched or refreshed if need be.
     pub async fn token(&self) -> Result<Secret> {
-        self.manager.token().await
+        self.manager.token(None).await
     }
 }
 
@@ -83,7 +83,19 @@ impl fmt::Debug for CloudPakAuthenticator {
 impl Authenticator for CloudPakAuthenticator {
     fn authenticate<'a>(&'a self, headers: &'a mut HeaderMap) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
-            let token = self.manager.token().await?;
+            let token = self.manager.token(None).await?;
+            headers.insert(AUTHORIZATION, bearer_header(token.expose())?);
+            Ok(())
+        })
+    }
+
+    fn authenticate_within<'a>(
+        &'a self,
+        headers: &'a mut HeaderMap,
+        timeout: Option<Duration>,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let token = self.manager.token(timeout).await?;
             headers.insert(AUTHORIZATION, bearer_header(token.expose())?);
             Ok(())
         })
@@ -96,7 +108,7 @@ pub struct CloudPakAuthenticatorBuilder {
     username: String,
     credential: Credential,
     disable_ssl_verification: bool,
-    timeout: Duration,
+    timeout: Option<Duration>,
     connect_timeout: Duration,
     clock: Arc<dyn Clock>,
 }
@@ -118,7 +130,7 @@ impl CloudPakAuthenticatorBuilder {
             username,
             credential,
             disable_ssl_verification: false,
-            timeout: Duration::from_secs(60),
+            timeout: None,
             connect_timeout: Duration::from_secs(10),
             clock: Arc::new(SystemClock),
         }
@@ -130,8 +142,10 @@ impl CloudPakAuthenticatorBuilder {
         self
     }
 
+    /// Limit on one token request. Without it, the timeout of the client whose call starts
+    /// the request applies.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = Some(timeout);
         self
     }
 
@@ -160,13 +174,10 @@ impl CloudPakAuthenticatorBuilder {
             ));
         }
         let url = super::token_endpoint_url(&self.url, "/v1/authorize", "Cloud Pak for Data")?;
-        let http = super::token_http_client(
-            self.disable_ssl_verification,
-            self.timeout,
-            self.connect_timeout,
-        )?;
+        let http = super::token_http_client(self.disable_ssl_verification, self.connect_timeout)?;
         let fetcher = Cp4dFetcher {
             http,
+            timeout: self.timeout,
             url,
             username: self.username,
             credential: self.credential,
@@ -179,6 +190,7 @@ impl CloudPakAuthenticatorBuilder {
 
 pub(crate) struct Cp4dFetcher {
     http: reqwest::Client,
+    timeout: Option<Duration>,
     url: String,
     username: String,
     credential: Credential,
@@ -222,7 +234,19 @@ impl Cp4dFetcher {
 }
 
 impl Fetch for Cp4dFetcher {
-    fn fetch(&self, now: SystemTime) -> BoxFuture<'_, Result<Token>> {
-        Box::pin(self.fetch_token(now))
+    fn fetch(&self, now: SystemTime, limit: Option<Duration>) -> BoxFuture<'_, Result<Token>> {
+        Box::pin(async move {
+            match self.timeout.or(limit) {
+                Some(limit) => tokio::time::timeout(limit, self.fetch_token(now))
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(Error::Timeout(
+                            format!("the Cloud Pak for Data token service did not answer within {limit:?}")
+                                .into(),
+                        ))
+                    }),
+                None => self.fetch_token(now).await,
+            }
+        })
     }
 }

@@ -9,7 +9,9 @@ use http::header::{ACCEPT, AUTHORIZATION};
 use serde::Deserialize;
 use tracing::Instrument;
 
-use super::token::{Clock, Fetch, SystemClock, Token, TokenManager, read_answer, service_error};
+use super::token::{
+    Clock, Fetch, MAX_LIFETIME, SystemClock, Token, TokenManager, read_answer, service_error,
+};
 use super::{Authenticator, BoxFuture, bearer_header};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
@@ -47,7 +49,7 @@ impl IamAuthenticator {
             client: None,
             scope: None,
             disable_ssl_verification: false,
-            timeout: Duration::from_secs(60),
+            timeout: None,
             connect_timeout: Duration::from_secs(10),
             clock: Arc::new(SystemClock),
         }
@@ -55,7 +57,7 @@ impl IamAuthenticator {
 
     /// A valid access token, fetched or refreshed if need be.
     pub async fn token(&self) -> Result<Secret> {
-        self.manager.token().await
+        self.manager.token(None).await
     }
 
     /// The token endpoint this authenticator calls.
@@ -82,7 +84,19 @@ impl fmt::Debug for IamAuthenticator {
 impl Authenticator for IamAuthenticator {
     fn authenticate<'a>(&'a self, headers: &'a mut HeaderMap) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
-            let token = self.manager.token().await?;
+            let token = self.manager.token(None).await?;
+            headers.insert(AUTHORIZATION, bearer_header(token.expose())?);
+            Ok(())
+        })
+    }
+
+    fn authenticate_within<'a>(
+        &'a self,
+        headers: &'a mut HeaderMap,
+        timeout: Option<Duration>,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let token = self.manager.token(timeout).await?;
             headers.insert(AUTHORIZATION, bearer_header(token.expose())?);
             Ok(())
         })
@@ -96,7 +110,7 @@ pub struct IamAuthenticatorBuilder {
     client: Option<(String, Secret)>,
     scope: Option<String>,
     disable_ssl_verification: bool,
-    timeout: Duration,
+    timeout: Option<Duration>,
     connect_timeout: Duration,
     clock: Arc<dyn Clock>,
 }
@@ -142,9 +156,10 @@ impl IamAuthenticatorBuilder {
         self
     }
 
-    /// Limit on one token request.
+    /// Limit on one token request. Without it, the timeout of the client whose call starts
+    /// the request applies.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = Some(timeout);
         self
     }
 
@@ -176,13 +191,10 @@ impl IamAuthenticatorBuilder {
         };
         let base = self.url.as_deref().unwrap_or(DEFAULT_IAM_URL);
         let url = super::token_endpoint_url(base, "/identity/token", "IAM")?;
-        let http = super::token_http_client(
-            self.disable_ssl_verification,
-            self.timeout,
-            self.connect_timeout,
-        )?;
+        let http = super::token_http_client(self.disable_ssl_verification, self.connect_timeout)?;
         let fetcher = IamFetcher {
             http,
+            timeout: self.timeout,
             url,
             api_key: self.api_key,
             client,
@@ -196,6 +208,7 @@ impl IamAuthenticatorBuilder {
 
 pub(crate) struct IamFetcher {
     http: reqwest::Client,
+    timeout: Option<Duration>,
     url: String,
     api_key: Secret,
     client: Option<(String, Secret)>,
@@ -252,9 +265,12 @@ impl IamFetcher {
         // missing.
         let lifetime = match (token.expires_in, token.expiration) {
             (Some(secs), _) => Duration::from_secs(secs),
-            (None, Some(at)) => (UNIX_EPOCH + Duration::from_secs(at))
-                .duration_since(now)
-                .unwrap_or(Duration::ZERO),
+            // Beyond the clock's range: the longest lifetime (Token::new caps it anyway).
+            (None, Some(at)) => UNIX_EPOCH
+                .checked_add(Duration::from_secs(at))
+                .map_or(MAX_LIFETIME, |at| {
+                    at.duration_since(now).unwrap_or(Duration::ZERO)
+                }),
             (None, None) => DEFAULT_LIFETIME,
         };
         tracing::debug!(lifetime_secs = lifetime.as_secs(), "IAM token obtained");
@@ -263,7 +279,18 @@ impl IamFetcher {
 }
 
 impl Fetch for IamFetcher {
-    fn fetch(&self, now: SystemTime) -> BoxFuture<'_, Result<Token>> {
-        Box::pin(self.fetch_token(now))
+    fn fetch(&self, now: SystemTime, limit: Option<Duration>) -> BoxFuture<'_, Result<Token>> {
+        Box::pin(async move {
+            match self.timeout.or(limit) {
+                Some(limit) => tokio::time::timeout(limit, self.fetch_token(now))
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(Error::Timeout(
+                            format!("the IAM token service did not answer within {limit:?}").into(),
+                        ))
+                    }),
+                None => self.fetch_token(now).await,
+            }
+        })
     }
 }

@@ -5,6 +5,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
+use futures::FutureExt;
+use futures::future::Shared;
 
 use super::BoxFuture;
 use crate::error::{Error, Result};
@@ -65,35 +67,50 @@ pub(crate) struct Token {
     pub(crate) expires_at: SystemTime,
 }
 
+/// The longest lifetime a token is given, whatever the token service says: a larger (or
+/// unrepresentable) one saturates here instead of overflowing the clock arithmetic.
+pub(crate) const MAX_LIFETIME: Duration = Duration::from_secs(366 * 24 * 3600);
+
 impl Token {
-    /// A token issued at `issued` that lives `lifetime`; refreshed after 80% of it, as
-    /// IBM's SDKs do.
+    /// A token issued at `issued` that lives `lifetime` (at most [`MAX_LIFETIME`]); refreshed
+    /// after 80% of it, as IBM's SDKs do.
     pub(crate) fn new(value: String, issued: SystemTime, lifetime: Duration) -> Self {
+        let lifetime = lifetime.min(MAX_LIFETIME);
+        // `issued` may come from the network (a JWT's `iat`); never overflow past it.
+        let after = |d: Duration| issued.checked_add(d).unwrap_or(issued);
         Token {
             value: Secret::new(value),
-            refresh_at: issued + lifetime.mul_f64(0.8),
-            expires_at: issued + lifetime,
+            refresh_at: after(lifetime.mul_f64(0.8)),
+            expires_at: after(lifetime),
         }
     }
 
     /// A JWT's life from its `exp` (and `iat`, when present) claims; `fallback` from `now`
-    /// when it has no `exp`.
+    /// when it has no usable `exp`, [`MAX_LIFETIME`] when `exp` is beyond the clock's range.
     pub(crate) fn from_jwt(value: String, now: SystemTime, fallback: Duration) -> Self {
         let claims = jwt_claims(&value);
-        let claim = |name: &str| {
+        let secs = |name: &str| {
             claims
                 .as_ref()
                 .and_then(|c| c.get(name))
                 .and_then(serde_json::Value::as_f64)
                 .filter(|secs| *secs >= 0.0)
-                .map(|secs| UNIX_EPOCH + Duration::from_secs_f64(secs))
         };
-        match claim("exp") {
-            Some(exp) => {
-                let issued = claim("iat").filter(|iat| *iat < exp).unwrap_or(now);
+        let at = |secs: f64| {
+            Duration::try_from_secs_f64(secs)
+                .ok()
+                .and_then(|d| UNIX_EPOCH.checked_add(d))
+        };
+        match secs("exp").map(at) {
+            Some(Some(exp)) => {
+                let issued = secs("iat")
+                    .and_then(at)
+                    .filter(|iat| *iat < exp)
+                    .unwrap_or(now);
                 let lifetime = exp.duration_since(issued).unwrap_or(Duration::ZERO);
                 Token::new(value, issued, lifetime)
             }
+            Some(None) => Token::new(value, now, MAX_LIFETIME),
             None => Token::new(value, now, fallback),
         }
     }
@@ -110,7 +127,8 @@ fn jwt_claims(token: &str) -> Option<serde_json::Map<String, serde_json::Value>>
 
 /// Obtains a new token from a token service.
 pub(crate) trait Fetch: Send + Sync + 'static {
-    fn fetch(&self, now: SystemTime) -> BoxFuture<'_, Result<Token>>;
+    /// `limit` bounds the token request when the authenticator sets no timeout of its own.
+    fn fetch(&self, now: SystemTime, limit: Option<Duration>) -> BoxFuture<'_, Result<Token>>;
 }
 
 /// A failed fetch, kept so that callers who waited for it share its outcome instead of
@@ -131,12 +149,14 @@ impl Failure {
     }
 }
 
-#[derive(Debug, Default)]
+/// A fetch in flight, shared by everyone who waits for it. It belongs to no caller: it is
+/// spawned on the runtime, so callers that give up leave it running for those who come later.
+type InFlight = Shared<BoxFuture<'static, std::result::Result<Secret, Failure>>>;
+
+#[derive(Default)]
 struct State {
     token: Option<Token>,
-    /// Counts finished fetches, so a waiter can tell that one ran while it waited.
-    fetches: u64,
-    last_failure: Option<Failure>,
+    in_flight: Option<InFlight>,
     /// After a failed early refresh, the next one is not tried before this.
     refresh_not_before: Option<SystemTime>,
 }
@@ -146,10 +166,13 @@ const REFRESH_RETRY: Duration = Duration::from_secs(60);
 
 /// A token cache in front of a fetcher: at most one fetch in flight, however many callers.
 pub(crate) struct TokenManager<F> {
+    inner: Arc<Inner<F>>,
+}
+
+struct Inner<F> {
     fetcher: F,
     clock: Arc<dyn Clock>,
     state: Mutex<State>,
-    in_flight: tokio::sync::Mutex<()>,
 }
 
 enum Cached {
@@ -162,104 +185,99 @@ enum Cached {
 impl<F: Fetch> TokenManager<F> {
     pub(crate) fn new(fetcher: F, clock: Arc<dyn Clock>) -> Self {
         TokenManager {
-            fetcher,
-            clock,
-            state: Mutex::new(State::default()),
-            in_flight: tokio::sync::Mutex::new(()),
+            inner: Arc::new(Inner {
+                fetcher,
+                clock,
+                state: Mutex::new(State::default()),
+            }),
         }
     }
 
     pub(crate) fn fetcher(&self) -> &F {
-        &self.fetcher
+        &self.inner.fetcher
     }
 
+    /// A valid token: the cached one, or a new one once it is due. `limit` bounds a token
+    /// request this call starts, unless the authenticator has its own timeout.
+    pub(crate) async fn token(&self, limit: Option<Duration>) -> Result<Secret> {
+        let (current, fetch) = {
+            let mut state = self.inner.lock();
+            let now = self.inner.clock.now();
+            match cached(&state, now) {
+                Cached::Fresh(token) | Cached::Stale(token, false) => return Ok(token),
+                Cached::Stale(token, true) => match &state.in_flight {
+                    // Someone is already refreshing; the current token is still good.
+                    Some(_) => return Ok(token),
+                    None => (Some(token), self.start(&mut state, limit)),
+                },
+                Cached::Expired => {
+                    let fetch = match &state.in_flight {
+                        Some(fetch) => fetch.clone(),
+                        None => self.start(&mut state, limit),
+                    };
+                    (None, fetch)
+                }
+            }
+        };
+        match (fetch.await, current) {
+            (Ok(token), _) => Ok(token),
+            // A failed early refresh was logged by the fetch; the old token stays in use.
+            (Err(_), Some(current)) => Ok(current),
+            (Err(failure), None) => Err(failure.to_error()),
+        }
+    }
+
+    /// Starts a fetch that outlives its caller; the state lock is held by the caller.
+    fn start(&self, state: &mut State, limit: Option<Duration>) -> InFlight {
+        let inner = Arc::clone(&self.inner);
+        let fetch: BoxFuture<'static, _> = Box::pin(async move {
+            let now = inner.clock.now();
+            let result = inner.fetcher.fetch(now, limit).await;
+            let mut state = inner.lock();
+            state.in_flight = None;
+            match result {
+                Ok(token) => {
+                    let value = token.value.clone();
+                    state.token = Some(token);
+                    state.refresh_not_before = None;
+                    Ok(value)
+                }
+                Err(e) => {
+                    if matches!(&state.token, Some(t) if inner.clock.now() < t.expires_at) {
+                        tracing::warn!(error = %e, "token refresh failed; the current token is still valid and stays in use");
+                        state.refresh_not_before = now.checked_add(REFRESH_RETRY);
+                    }
+                    Err(Failure {
+                        timeout: e.is_timeout(),
+                        message: e.to_string(),
+                    })
+                }
+            }
+        });
+        let shared = fetch.shared();
+        state.in_flight = Some(shared.clone());
+        // Outside a Tokio runtime the fetch still runs, driven by whoever awaits it.
+        if let Ok(handle) = tokio::runtime::Handle::try_current() {
+            handle.spawn(shared.clone());
+        }
+        shared
+    }
+}
+
+impl<F> Inner<F> {
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
+}
 
-    fn cached(&self, state: &State, now: SystemTime) -> Cached {
-        match &state.token {
-            Some(t) if now < t.refresh_at => Cached::Fresh(t.value.clone()),
-            Some(t) if now < t.expires_at => Cached::Stale(
-                t.value.clone(),
-                state.refresh_not_before.is_none_or(|at| now >= at),
-            ),
-            _ => Cached::Expired,
-        }
-    }
-
-    /// A valid token: the cached one, or a new one once it is due.
-    pub(crate) async fn token(&self) -> Result<Secret> {
-        let (cached, fetches_seen) = {
-            let state = self.lock();
-            (self.cached(&state, self.clock.now()), state.fetches)
-        };
-        match cached {
-            Cached::Fresh(token) | Cached::Stale(token, false) => Ok(token),
-            Cached::Stale(token, true) => self.refresh_early(token).await,
-            Cached::Expired => self.fetch_waiting(fetches_seen).await,
-        }
-    }
-
-    /// The token is still valid: one caller refreshes it, the others do not wait.
-    async fn refresh_early(&self, current: Secret) -> Result<Secret> {
-        let Ok(_guard) = self.in_flight.try_lock() else {
-            return Ok(current);
-        };
-        let now = self.clock.now();
-        if let Cached::Fresh(token) = self.cached(&self.lock(), now) {
-            return Ok(token);
-        }
-        match self.fetcher.fetch(now).await {
-            Ok(token) => Ok(self.store(token)),
-            Err(e) => {
-                tracing::warn!(error = %e, "token refresh failed; the current token is still valid and stays in use");
-                let mut state = self.lock();
-                state.fetches += 1;
-                state.refresh_not_before = Some(now + REFRESH_RETRY);
-                Ok(current)
-            }
-        }
-    }
-
-    /// No valid token: every caller waits for one fetch.
-    async fn fetch_waiting(&self, fetches_seen: u64) -> Result<Secret> {
-        let _guard = self.in_flight.lock().await;
-        let now = self.clock.now();
-        {
-            let state = self.lock();
-            match self.cached(&state, now) {
-                Cached::Fresh(token) | Cached::Stale(token, _) => return Ok(token),
-                Cached::Expired => {}
-            }
-            if state.fetches != fetches_seen {
-                if let Some(failure) = &state.last_failure {
-                    return Err(failure.to_error());
-                }
-            }
-        }
-        match self.fetcher.fetch(now).await {
-            Ok(token) => Ok(self.store(token)),
-            Err(e) => {
-                let mut state = self.lock();
-                state.fetches += 1;
-                state.last_failure = Some(Failure {
-                    timeout: e.is_timeout(),
-                    message: e.to_string(),
-                });
-                Err(e)
-            }
-        }
-    }
-
-    fn store(&self, token: Token) -> Secret {
-        let value = token.value.clone();
-        let mut state = self.lock();
-        state.token = Some(token);
-        state.fetches += 1;
-        state.last_failure = None;
-        state.refresh_not_before = None;
-        value
+fn cached(state: &State, now: SystemTime) -> Cached {
+    match &state.token {
+        Some(t) if now < t.refresh_at => Cached::Fresh(t.value.clone()),
+        Some(t) if now < t.expires_at => Cached::Stale(
+            t.value.clone(),
+            state.refresh_not_before.is_none_or(|at| now >= at),
+        ),
+        _ => Cached::Expired,
     }
 }
 

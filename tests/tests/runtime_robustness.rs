@@ -1,0 +1,457 @@
+//! Issue 11: nothing the network sends panics, stalls or starves the runtime.
+
+mod runtime_support;
+
+use std::time::Duration;
+
+use runtime_support::*;
+use wa_client::auth::{CloudPakAuthenticator, IamAuthenticator};
+use wa_client::{Authenticator, Client, Error};
+use wiremock::MockServer;
+
+/// Callers that each give up (drop their call) before the token service answers, arriving
+/// one after another, then callers after it has answered.
+async fn impatient_then_patient(service: &MockServer, auth: impl Authenticator) {
+    let client = client(service, auth);
+    let mut early = Vec::new();
+    for i in 0..8 {
+        let client: Client = client.clone();
+        // Each caller waits at most 250 ms; the token service takes 600 ms.
+        early.push(tokio::spawn(async move {
+            tokio::time::timeout(
+                Duration::from_millis(250),
+                client.delete_session(ASSISTANT, ENVIRONMENT, &format!("early{i}")),
+            )
+            .await
+        }));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for call in early {
+        // Early callers may give up; none may fail otherwise.
+        if let Ok(result) = call.await.unwrap() {
+            result.unwrap();
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Later callers are a little more patient, so a loaded machine cannot fail them; that
+    // they used the token fetched before them is what the callers' count of requests shows.
+    for i in 0..5 {
+        tokio::time::timeout(
+            Duration::from_secs(1),
+            client.delete_session(ASSISTANT, ENVIRONMENT, &format!("late{i}")),
+        )
+        .await
+        .expect("the token fetched for earlier callers serves later ones")
+        .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn an_iam_fetch_outlives_callers_who_give_up_and_later_callers_use_its_token() {
+    let mut issuer = TokenIssuer::new(Duration::from_secs(3600));
+    issuer.delay = Duration::from_millis(600);
+    let iam = iam_server(&issuer).await;
+    let service = session_server().await;
+    let auth = IamAuthenticator::builder(API_KEY)
+        .url(iam.uri())
+        .build()
+        .unwrap();
+    impatient_then_patient(&service, auth).await;
+    assert_eq!(issuer.count(), 1, "one token request for every caller");
+}
+
+#[tokio::test]
+async fn a_cloud_pak_fetch_outlives_callers_who_give_up() {
+    let cpd = cp4d_server(
+        serde_json::json!({"token": "opaque-cp4d-token"}),
+        Duration::from_millis(600),
+    )
+    .await;
+    let service = session_server().await;
+    let auth = CloudPakAuthenticator::with_password(cpd.uri(), "admin", "pa55word")
+        .build()
+        .unwrap();
+    impatient_then_patient(&service, auth).await;
+    assert_eq!(cpd.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_token_request_is_bounded_by_the_client_timeout() {
+    let mut issuer = TokenIssuer::new(Duration::from_secs(3600));
+    issuer.delay = Duration::from_secs(30);
+    let iam = iam_server(&issuer).await;
+    let service = session_server().await;
+    let auth = IamAuthenticator::builder(API_KEY)
+        .url(iam.uri())
+        .build()
+        .unwrap();
+    let client = client_with_timeout(&service, auth, Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    let err = client
+        .delete_session(ASSISTANT, ENVIRONMENT, "s")
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    // The stuck fetch was given up too: a later call asks again instead of joining it.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let err = client
+        .delete_session(ASSISTANT, ENVIRONMENT, "s")
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert_eq!(iam.received_requests().await.unwrap().len(), 2);
+}
+
+/// Token lifetimes no clock can hold, and ones that make no sense: never a panic, either
+/// a working call or a typed error.
+#[tokio::test]
+async fn absurd_token_lifetimes_from_iam_neither_panic_nor_break_the_client() {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let usable = [
+        serde_json::json!({"access_token": "t", "expires_in": u64::MAX}),
+        serde_json::json!({"access_token": "t", "expiration": u64::MAX}),
+        serde_json::json!({"access_token": "t", "expires_in": u64::MAX, "expiration": u64::MAX}),
+        serde_json::json!({"access_token": "t", "expires_in": 0}),
+        serde_json::json!({"access_token": "t", "expiration": 0}),
+        serde_json::json!({"access_token": "t", "expiration": now - 10}),
+    ];
+    for body in usable {
+        let iam = iam_answering(body.clone()).await;
+        let service = session_server().await;
+        let auth = IamAuthenticator::builder(API_KEY)
+            .url(iam.uri())
+            .build()
+            .unwrap();
+        let client = client(&service, auth);
+        for _ in 0..2 {
+            client
+                .delete_session(ASSISTANT, ENVIRONMENT, "s")
+                .await
+                .unwrap_or_else(|e| panic!("{body}: {e:?}"));
+        }
+    }
+    let refused = [
+        serde_json::json!({"access_token": "t", "expires_in": -5}),
+        serde_json::json!({"access_token": "t", "expires_in": "soon"}),
+        serde_json::json!({"access_token": "t", "expiration": -1}),
+        serde_json::json!({"access_token": "t", "expiration": 1e300}),
+        serde_json::json!({"access_token": "t", "expires_in": null, "expiration": "tomorrow"}),
+    ];
+    for body in refused {
+        let iam = iam_answering(body.clone()).await;
+        let service = session_server().await;
+        let auth = IamAuthenticator::builder(API_KEY)
+            .url(iam.uri())
+            .build()
+            .unwrap();
+        let err = client(&service, auth)
+            .delete_session(ASSISTANT, ENVIRONMENT, "s")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Authentication(_)), "{body}: {err:?}");
+    }
+}
+
+/// A JWT with these claims (unsigned; the client does not check signatures).
+fn jwt(claims: serde_json::Value) -> String {
+    use base64_free::b64url;
+    format!(
+        "{}.{}.c2ln",
+        b64url(br#"{"alg":"RS256","typ":"JWT"}"#),
+        b64url(claims.to_string().as_bytes())
+    )
+}
+
+mod base64_free {
+    pub fn b64url(input: &[u8]) -> String {
+        let table = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let mut out = String::new();
+        for chunk in input.chunks(3) {
+            let b = [
+                chunk[0],
+                *chunk.get(1).unwrap_or(&0),
+                *chunk.get(2).unwrap_or(&0),
+            ];
+            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+            for i in 0..=chunk.len() {
+                out.push(table[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            }
+        }
+        out
+    }
+}
+
+#[tokio::test]
+async fn absurd_jwt_claims_from_cloud_pak_neither_panic_nor_break_the_client() {
+    let claims = [
+        serde_json::json!({"exp": 1e19}),
+        serde_json::json!({"exp": 1e300}),
+        serde_json::json!({"exp": u64::MAX}),
+        serde_json::json!({"exp": 1e19, "iat": 1e18}),
+        serde_json::json!({"exp": 2e9, "iat": 1e300}),
+        serde_json::json!({"exp": 0}),
+        serde_json::json!({"exp": 0, "iat": 0}),
+        serde_json::json!({"exp": -1e19}),
+        serde_json::json!({"exp": "never"}),
+        serde_json::json!({"exp": null, "iat": "yesterday"}),
+    ];
+    for claims in claims {
+        let cpd = cp4d_server(
+            serde_json::json!({"token": jwt(claims.clone())}),
+            Duration::ZERO,
+        )
+        .await;
+        let service = session_server().await;
+        let auth = CloudPakAuthenticator::with_api_key(cpd.uri(), "svc", "cpd-key")
+            .build()
+            .unwrap();
+        let client = client(&service, auth);
+        for _ in 0..2 {
+            client
+                .delete_session(ASSISTANT, ENVIRONMENT, "s")
+                .await
+                .unwrap_or_else(|e| panic!("{claims}: {e:?}"));
+        }
+    }
+}
+
+#[tokio::test]
+async fn empty_path_parameters_are_refused_before_anything_is_sent() {
+    let server = session_server().await;
+    let client = client(&server, wa_client::NoAuth);
+    for (assistant, environment, session) in [("a", "e", ""), ("", "e", "s"), ("a", "", "s")] {
+        let err = client
+            .delete_session(assistant, environment, session)
+            .await
+            .unwrap_err();
+        match &err {
+            Error::InvalidRequest(m) => assert!(m.contains("empty"), "{m}"),
+            other => panic!("expected InvalidRequest, got {other:?}"),
+        }
+    }
+    assert!(
+        server.received_requests().await.unwrap().is_empty(),
+        "no `DELETE .../sessions/` reached the server"
+    );
+    // A value that only looks empty once encoded is still a value.
+    client.delete_session("a", "e", " ").await.unwrap();
+}
+
+fn stream_client(url: &str, idle: Option<Duration>) -> Client {
+    let builder = wa_client::Config::builder()
+        .service_url(url)
+        .authenticator(wa_client::NoAuth);
+    let builder = match idle {
+        Some(idle) => builder.stream_idle_timeout(idle),
+        None => builder,
+    };
+    Client::new(builder.build().unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn a_stream_that_stalls_between_events_fails_with_a_timeout() {
+    use futures::StreamExt;
+    let url = sse_server(vec![partial_event("Hel")], Duration::from_secs(60)).await;
+    let client = stream_client(&url, Some(Duration::from_millis(300)));
+    let mut events = client
+        .message_stream(ASSISTANT, ENVIRONMENT, "s", None)
+        .await
+        .unwrap()
+        .into_body();
+    let outcome = tokio::time::timeout(Duration::from_secs(20), async {
+        let first = events.next().await;
+        assert!(matches!(first, Some(Ok(_))), "{first:?}");
+        let second = events.next().await;
+        let after = events.next().await;
+        (second, after)
+    })
+    .await
+    .expect("the idle timeout ends the wait, not the test's guard");
+    match outcome.0 {
+        Some(Err(e)) => assert!(e.is_timeout(), "{e:?}"),
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+    assert!(outcome.1.is_none(), "the stream ends after its timeout");
+}
+
+#[tokio::test]
+async fn a_conversation_stream_that_ends_without_its_final_event_says_so() {
+    use futures::StreamExt;
+    use wa_client::Conversation;
+    let url = sse_server(
+        vec![partial_event("Hel"), partial_event("lo")],
+        Duration::ZERO,
+    )
+    .await;
+    let client = stream_client(&url, None);
+    let mut conversation = Conversation::new(&client, ASSISTANT, ENVIRONMENT);
+    let mut events = conversation.send_stream("hi").await.unwrap().into_body();
+    let mut seen = Vec::new();
+    while let Some(event) = events.next().await {
+        seen.push(event);
+    }
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    assert!(seen[..2].iter().all(Result::is_ok));
+    assert!(
+        matches!(seen[2], Err(Error::IncompleteStream)),
+        "{:?}",
+        seen[2]
+    );
+
+    // With its final event, the same stream ends cleanly.
+    let url = sse_server(
+        vec![partial_event("Hel"), final_event("Hello")],
+        Duration::ZERO,
+    )
+    .await;
+    let mut conversation = Conversation::new(&stream_client(&url, None), ASSISTANT, ENVIRONMENT);
+    let mut events = conversation.send_stream("hi").await.unwrap().into_body();
+    while let Some(event) = events.next().await {
+        event.unwrap();
+    }
+}
+
+fn limited_client(url: &str, limit: Option<u64>) -> Client {
+    let builder = wa_client::Config::builder()
+        .service_url(url)
+        .authenticator(wa_client::NoAuth);
+    let builder = match limit {
+        Some(limit) => builder.max_response_bytes(limit),
+        None => builder,
+    };
+    Client::new(builder.build().unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_a_typed_error_with_or_without_content_length() {
+    use wiremock::{Mock, ResponseTemplate, matchers::any};
+    let big = message_answer(&"x".repeat(2 * 1024 * 1024));
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(big))
+        .mount(&server)
+        .await;
+    let request = wa_client::models::StatelessMessageRequest::default();
+
+    let err = limited_client(&server.uri(), Some(1024 * 1024))
+        .message_stateless(ASSISTANT, ENVIRONMENT, Some(&request))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::ResponseTooLarge {
+                limit: 1_048_576,
+                announced: Some(n)
+            } if n > 2_000_000
+        ),
+        "{err:?}"
+    );
+    // The default limit (64 MiB) lets the same answer through.
+    limited_client(&server.uri(), None)
+        .message_stateless(ASSISTANT, ENVIRONMENT, Some(&request))
+        .await
+        .unwrap();
+
+    // No Content-Length: the body is cut off as it arrives.
+    let events = (0..2000)
+        .map(|_| partial_event(&"y".repeat(1000)))
+        .collect();
+    let url = sse_server(events, Duration::ZERO).await;
+    let err = limited_client(&url, Some(100_000))
+        .delete_session(ASSISTANT, ENVIRONMENT, "s")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::ResponseTooLarge {
+                limit: 100_000,
+                announced: None
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn debug_and_display_of_a_huge_error_body_are_bounded_and_the_body_is_kept() {
+    use wiremock::{Mock, ResponseTemplate, matchers::any};
+    let body = format!("upstream says: {}", "z".repeat(20_000_000));
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(502).set_body_string(body.clone()))
+        .mount(&server)
+        .await;
+    let err = limited_client(&server.uri(), None)
+        .delete_session(ASSISTANT, ENVIRONMENT, "s")
+        .await
+        .unwrap_err();
+    let debug = format!("{err:?}");
+    let display = err.to_string();
+    assert!(debug.len() < 4000, "Debug is {} bytes", debug.len());
+    assert!(display.len() < 2000, "Display is {} bytes", display.len());
+    assert!(debug.contains("upstream says"), "{debug}");
+    assert!(
+        debug.contains(&body.len().to_string()),
+        "the length is shown"
+    );
+    let http = err.as_http().unwrap();
+    assert_eq!(http.body(), body, "the whole body is still there");
+
+    // A huge `error` field in a JSON body is bounded the same way.
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(400)
+                .set_body_json(serde_json::json!({"error": "e".repeat(5_000_000)})),
+        )
+        .mount(&server)
+        .await;
+    let err = limited_client(&server.uri(), None)
+        .delete_session(ASSISTANT, ENVIRONMENT, "s")
+        .await
+        .unwrap_err();
+    assert!(format!("{err:?}").len() < 4000);
+    assert!(err.to_string().len() < 2000);
+}
+
+#[tokio::test]
+async fn one_endless_event_is_cut_at_the_body_limit_while_many_small_ones_pass() {
+    use futures::StreamExt;
+    // 300 events of about 1 KB: 300 KB in all, each well under the limit.
+    let many = (0..300).map(|_| partial_event(&"y".repeat(1000))).collect();
+    let url = sse_server(many, Duration::ZERO).await;
+    let mut events = limited_client(&url, Some(100_000))
+        .message_stream(ASSISTANT, ENVIRONMENT, "s", None)
+        .await
+        .unwrap()
+        .into_body();
+    let mut count = 0;
+    while let Some(event) = events.next().await {
+        event.unwrap();
+        count += 1;
+    }
+    assert_eq!(count, 300);
+
+    // One event of 2 MB against a limit of 100 KB.
+    let url = sse_server(vec![partial_event(&"z".repeat(2_000_000))], Duration::ZERO).await;
+    let mut events = limited_client(&url, Some(100_000))
+        .message_stream(ASSISTANT, ENVIRONMENT, "s", None)
+        .await
+        .unwrap()
+        .into_body();
+    let first = events.next().await;
+    assert!(
+        matches!(
+            first,
+            Some(Err(Error::ResponseTooLarge { limit: 100_000, .. }))
+        ),
+        "{first:?}"
+    );
+    assert!(events.next().await.is_none(), "the stream ends there");
+}
