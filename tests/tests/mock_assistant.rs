@@ -691,9 +691,9 @@ async fn the_server_stops_when_dropped() {
 }
 
 #[tokio::test]
-async fn a_typed_context_with_the_session_id_still_serializes_without_it() {
-    // The generated models never send `global.session_id` (the service sets it); the
-    // stand-in writes it into the context it returns all the same.
+async fn a_context_the_service_returned_encodes_back_whole_and_a_new_one_has_no_session_id() {
+    // `global.session_id` is readOnly: the service sets it. Decoded and encoded again (a
+    // proxy, a log, a cache), the context keeps it; a context built by hand leaves it out.
     let server = MockAssistant::start().await.unwrap();
     let client = client(&server, NoAuth);
     let (a, e) = (server.assistant_id(), server.environment_id());
@@ -713,5 +713,20 @@ async fn a_typed_context_with_the_session_id_still_serializes_without_it() {
         Some(id.as_str())
     );
     let sent = serde_json::to_value(&context).unwrap();
-    assert!(sent["global"].get("session_id").is_none(), "{sent}");
+    assert_eq!(sent["global"]["session_id"], id.as_str(), "{sent}");
+    let fresh = serde_json::to_value(MessageContext::default()).unwrap();
+    assert!(fresh.get("global").is_none(), "{fresh}");
+    // The stand-in, like the service, takes the context back with the id in it.
+    let again = client
+        .message(
+            a,
+            e,
+            &id,
+            Some(&wa_client::models::MessageRequest {
+                context: Some(context),
+                ..text_request("again")
+            }),
+        )
+        .await;
+    assert!(again.is_ok(), "{again:?}");
 }

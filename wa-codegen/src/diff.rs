@@ -215,7 +215,7 @@ fn struct_fields(api: &Api, s: &Struct) -> BTreeMap<String, String> {
         .iter()
         .map(|f| {
             let ty = type_text(api, &f.ty);
-            let ty = if f.required && !f.nullable {
+            let ty = if !f.is_optional() {
                 ty
             } else {
                 format!("Option<{ty}>")

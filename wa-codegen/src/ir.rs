@@ -455,9 +455,17 @@ pub(crate) fn renumber(api: &mut Api, new_index: &[Option<usize>]) {
         .collect();
 }
 
+impl Field {
+    /// Whether the field is an `Option`: not required, nullable, or set by the service only
+    /// (`readOnly`, absent from requests).
+    pub fn is_optional(&self) -> bool {
+        !self.required || self.nullable || self.read_only
+    }
+}
+
 impl Struct {
     /// True when every field may be left out, so `Default` is meaningful.
     pub fn all_optional(&self) -> bool {
-        self.fields.iter().all(|f| !f.required || f.nullable)
+        self.fields.iter().all(Field::is_optional)
     }
 }

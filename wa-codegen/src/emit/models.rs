@@ -169,7 +169,7 @@ impl Emitter<'_> {
     /// rest left out; the others are set with struct update syntax.
     fn constructor(&self, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         let here = TokenStream::new();
-        let needed = |f: &&crate::ir::Field| f.required && !f.nullable;
+        let needed = |f: &&crate::ir::Field| !f.is_optional();
         let args = s.fields.iter().filter(needed).map(|f| {
             let field = ident(&f.rust_name);
             let ty = self.rust_type(&f.ty, &here);
@@ -212,10 +212,10 @@ impl Emitter<'_> {
             let wire = &f.wire_name;
             attrs.push(quote!(rename = #wire));
         }
-        let optional = !f.required || f.nullable;
-        if f.read_only {
-            attrs.push(quote!(skip_serializing));
-        } else if !f.required {
+        let optional = f.is_optional();
+        // A `readOnly` value is written back when present, so an answer decoded and encoded
+        // again (a proxy, a log, a cache) keeps it; requests leave it `None`.
+        if !f.required || f.read_only {
             attrs.push(quote!(skip_serializing_if = "Option::is_none"));
         }
         if optional {
@@ -226,9 +226,9 @@ impl Emitter<'_> {
         } else {
             inner
         };
-        let read_only = f
-            .read_only
-            .then(|| quote!(#[doc = ""] #[doc = " Set by the service; never sent."]));
+        let read_only = f.read_only.then(
+            || quote!(#[doc = ""] #[doc = " Set by the service: leave it `None` in requests."]),
+        );
         let serde = (!attrs.is_empty()).then(|| quote!(#[serde(#(#attrs),*)]));
         quote! {
             #doc
