@@ -109,16 +109,18 @@ fn context_sent_back_keeps_keys_the_spec_does_not_name() {
 }
 
 #[test]
-fn read_only_session_id_is_returned_but_not_sent() {
+fn read_only_session_id_survives_a_round_trip_and_is_absent_unless_set() {
     let context = json!({"global": {"session_id": "sess-1", "system": {"turn_count": 1}}});
-    let decoded: models::MessageContext = serde_json::from_value(context).unwrap();
+    let decoded: models::MessageContext = serde_json::from_value(context.clone()).unwrap();
     assert_eq!(
         decoded.global.as_ref().unwrap().session_id.as_deref(),
         Some("sess-1")
     );
-    let sent = serde_json::to_value(&decoded).unwrap();
+    assert_eq!(serde_json::to_value(&decoded).unwrap(), context);
+    let built = models::MessageContextGlobal::default();
+    let sent = serde_json::to_value(&built).unwrap();
     assert!(
-        sent["global"].get("session_id").is_none(),
+        sent.get("session_id").is_none(),
         "session_id was sent: {sent}"
     );
 }
