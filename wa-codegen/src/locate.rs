@@ -37,6 +37,19 @@ impl Locations {
         read(source).1
     }
 
+    /// The node written at `from` now stands at `to` (a rewrite moved it): what is found
+    /// at or below `to` is placed where the user wrote it.
+    pub fn alias(&mut self, from: &str, to: &str) {
+        let below = format!("{from}/");
+        let moved: Vec<(String, (usize, usize))> = self
+            .by_pointer
+            .iter()
+            .filter(|(p, _)| *p == from || p.starts_with(&below))
+            .map(|(p, at)| (format!("{to}{}", &p[from.len()..]), *at))
+            .collect();
+        self.by_pointer.extend(moved);
+    }
+
     /// Line and column (1-based) of the node at `pointer`, or of its nearest ancestor that
     /// exists in the document.
     pub fn find(&self, pointer: &str) -> Option<(usize, usize)> {
