@@ -243,6 +243,15 @@ impl Pass {
         let Some(map) = node.as_object_mut() else {
             return;
         };
+        if self.v31 {
+            // A property or item that may not appear is left out rather than typed.
+            if let Some(Value::Object(properties)) = map.get_mut("properties") {
+                properties.retain(|_, p| *p != Value::Bool(false));
+            }
+            if map.get("items") == Some(&Value::Bool(false)) {
+                map.remove("items");
+            }
+        }
         for (key, sub) in map.iter_mut() {
             let here = child(at, key);
             match key.as_str() {
