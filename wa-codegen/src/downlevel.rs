@@ -274,6 +274,12 @@ impl Pass {
                 }
             }
             schema31(map);
+            if let Some(index) = ref_siblings(map) {
+                self.moves.push(Move {
+                    from: child(at, "$ref"),
+                    to: child(&child(at, "allOf"), &index.to_string()),
+                });
+            }
         }
         null_members(map);
     }
@@ -443,7 +449,6 @@ fn schema31(map: &mut Map<String, Value>) {
         map.insert("nullable".into(), Value::Bool(true));
     }
     type_list(map);
-    ref_siblings(map);
 }
 
 /// `contentEncoding`/`contentMediaType` replace 3.0's `format: binary` for raw bytes;
@@ -602,18 +607,20 @@ fn member_of_type(map: &mut Map<String, Value>, typ: &str) -> Value {
 /// A `$ref` with siblings: the siblings (a description, `nullable`...) apply to the use
 /// site, which the compiler reads as `allOf: [{$ref}]` plus annotations. Appended, so
 /// existing `allOf` members keep their pointers.
-fn ref_siblings(map: &mut Map<String, Value>) {
-    if map.get("$ref").is_none() || map.len() == 1 {
-        return;
+fn ref_siblings(map: &mut Map<String, Value>) -> Option<usize> {
+    if map.len() == 1 {
+        return None;
     }
-    let Some(reference) = map.remove("$ref") else {
-        return;
-    };
+    let reference = map.remove("$ref")?;
     let member = json!({ "$ref": reference });
     match map.get_mut("allOf") {
-        Some(Value::Array(members)) => members.push(member),
+        Some(Value::Array(members)) => {
+            members.push(member);
+            Some(members.len() - 1)
+        }
         _ => {
             map.insert("allOf".into(), json!([member]));
+            Some(0)
         }
     }
 }
@@ -753,4 +760,116 @@ fn tag_value(schema: &Value, property: &str, schemas: &Value, depth: usize) -> O
             }
             None => tag_value(member, property, schemas, depth + 1),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema_of(doc: &Value) -> &Value {
+        &doc["components"]["schemas"]["S"]
+    }
+
+    fn run(schema: Value, v31: bool) -> (Value, Vec<Move>) {
+        let mut doc = json!({
+            "openapi": if v31 { "3.1.0" } else { "3.0.3" },
+            "info": {"title": "t", "version": "1"},
+            "components": {"schemas": {"S": schema}},
+        });
+        let moves = downlevel(&mut doc, v31);
+        (doc, moves)
+    }
+
+    #[test]
+    fn type_lists_become_nullable_or_unions() {
+        let (doc, _) = run(json!({"type": ["string", "null"], "format": "date"}), true);
+        assert_eq!(
+            schema_of(&doc),
+            &json!({"type": "string", "format": "date", "nullable": true})
+        );
+        let (doc, _) = run(
+            json!({"type": ["integer", "string"], "format": "int64", "maxLength": 3}),
+            true,
+        );
+        assert_eq!(
+            schema_of(&doc),
+            &json!({"oneOf": [
+                {"type": "integer", "format": "int64"},
+                {"type": "string", "maxLength": 3},
+            ]})
+        );
+    }
+
+    #[test]
+    fn ref_siblings_annotate_the_use_and_keep_the_written_pointer() {
+        let (doc, moves) = run(json!({"$ref": "#/components/schemas/T", "description": "d"}), true);
+        assert_eq!(
+            schema_of(&doc),
+            &json!({"allOf": [{"$ref": "#/components/schemas/T"}], "description": "d"})
+        );
+        assert_eq!(moves[0].from, "#/components/schemas/S/$ref");
+        assert_eq!(moves[0].to, "#/components/schemas/S/allOf/0");
+    }
+
+    #[test]
+    fn defs_are_hoisted_and_refs_follow() {
+        let (doc, moves) = run(
+            json!({
+                "type": "object",
+                "properties": {"a": {"$ref": "#/components/schemas/S/$defs/A"}},
+                "$defs": {"A": {"const": 1}},
+            }),
+            true,
+        );
+        assert_eq!(
+            schema_of(&doc)["properties"]["a"]["$ref"],
+            "#/components/schemas/A"
+        );
+        assert_eq!(doc["components"]["schemas"]["A"], json!({"enum": [1]}));
+        assert_eq!(moves[0].from, "#/components/schemas/S/$defs/A");
+    }
+
+    #[test]
+    fn null_members_make_the_rest_nullable_in_both_versions() {
+        for v31 in [false, true] {
+            let (doc, _) = run(
+                json!({"anyOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]}),
+                v31,
+            );
+            assert_eq!(
+                schema_of(&doc),
+                &json!({"allOf": [{"$ref": "#/components/schemas/T"}], "nullable": true})
+            );
+        }
+    }
+
+    #[test]
+    fn a_30_document_without_null_members_is_untouched() {
+        let schema = json!({
+            "type": "object",
+            "properties": {"a": {"$ref": "#/components/schemas/T", "description": "d"}},
+            "examples": [1],
+            "const": 2,
+        });
+        let (doc, moves) = run(schema.clone(), false);
+        assert_eq!(schema_of(&doc), &schema);
+        assert!(moves.is_empty());
+    }
+
+    #[test]
+    fn const_tags_map_the_discriminator() {
+        let mut doc = json!({
+            "openapi": "3.1.0",
+            "components": {"schemas": {
+                "U": {"oneOf": [{"$ref": "#/components/schemas/A"}],
+                      "discriminator": {"propertyName": "kind"}},
+                "A": {"type": "object", "properties": {"kind": {"const": "a-kind"}}},
+            }},
+        });
+        downlevel(&mut doc, true);
+        assert_eq!(
+            doc["components"]["schemas"]["U"]["discriminator"]["mapping"],
+            json!({"a-kind": "#/components/schemas/A"})
+        );
+    }
 }

@@ -73,6 +73,19 @@ const SNIPPETS: &[&str] = &[
     "enum: [1, a, null]",
     "required: [ghost]",
     "additionalProperties: {$ref: '#/paths'}",
+    "openapi: 3.1.0",
+    "type: [string, 'null']",
+    "type: [string, integer, object, array]",
+    "const: x",
+    "anyOf: [{type: 'null'}]",
+    "$ref: '#/components/schemas/X/$defs/Y'",
+    "$defs: {Y: {type: [string, 'null']}}",
+    "prefixItems: [{type: string}, true, false]",
+    "items: false",
+    "webhooks: {hook: {post: {requestBody: {content: {a/b: {schema: {type: object}}}}}}}",
+    "$ref: '#/components/pathItems/P'",
+    "exclusiveMinimum: 0",
+    "contentEncoding: binary",
 ];
 
 fn replacement(rng: &mut Rng, refs: &[String]) -> Value {
