@@ -341,10 +341,7 @@ async fn openapi_31_binary_part_is_sent_as_bytes() {
     assert!(text.contains("name=\"file\""), "{text}");
     assert!(!text.contains("name=\"note\""), "{text}");
     assert!(
-        request
-            .body
-            .windows(4)
-            .any(|w| w == [0u8, 159, 146, 150]),
+        request.body.windows(4).any(|w| w == [0u8, 159, 146, 150]),
         "the bytes are sent as they are"
     );
 }

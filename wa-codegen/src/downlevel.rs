@@ -11,7 +11,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::diagnostics::child;
+use crate::diagnostics::{Ctxt, child};
 
 /// A node now at `to` that the user wrote at `from`.
 pub(crate) struct Move {
@@ -49,7 +49,7 @@ const UNENFORCED: [&str; 20] = [
 
 /// Rewrites `doc` in place. A 3.0 document only loses `{type: 'null'}` union members (a
 /// common habit that 3.0 cannot say otherwise); a 3.1 one becomes its 3.0 equivalent.
-pub(crate) fn downlevel(doc: &mut Value, v31: bool) -> Vec<Move> {
+pub(crate) fn downlevel(cx: &Ctxt, doc: &mut Value, v31: bool) -> Vec<Move> {
     let mut pass = Pass {
         v31,
         moves: Vec::new(),
@@ -57,7 +57,7 @@ pub(crate) fn downlevel(doc: &mut Value, v31: bool) -> Vec<Move> {
     };
     if v31 {
         document(doc);
-        pass.inline_path_items(doc);
+        pass.inline_path_items(cx, doc);
     }
     pass.walk_document(doc);
     if v31 {
@@ -95,30 +95,44 @@ struct Pass {
 
 impl Pass {
     /// `$ref`s to `#/components/pathItems/X` are replaced by a copy of the item.
-    fn inline_path_items(&mut self, doc: &mut Value) {
-        let Some(items) = doc.pointer("/components/pathItems").cloned() else {
-            return;
-        };
+    fn inline_path_items(&mut self, cx: &Ctxt, doc: &mut Value) {
+        let items = doc.pointer("/components/pathItems").cloned();
         for section in ["paths", "webhooks"] {
             let Some(map) = doc.get_mut(section).and_then(Value::as_object_mut) else {
                 continue;
             };
+            let mut missing = Vec::new();
             for (key, item) in map.iter_mut() {
-                let Some(name) = item
-                    .get("$ref")
-                    .and_then(Value::as_str)
-                    .and_then(|r| r.strip_prefix("#/components/pathItems/"))
-                    .map(unescape)
+                let Some(reference) = item.get("$ref").and_then(Value::as_str).map(str::to_owned)
                 else {
                     continue;
                 };
-                if let Some(target) = items.get(&name) {
-                    *item = target.clone();
-                    self.moves.push(Move {
-                        from: child("#/components/pathItems", &name),
-                        to: child(&format!("#/{section}"), key),
-                    });
+                let Some(name) = reference.strip_prefix("#/components/pathItems/") else {
+                    continue;
+                };
+                let at = child(&format!("#/{section}"), key);
+                match items.as_ref().and_then(|i| i.get(unescape(name))) {
+                    Some(target) => {
+                        *item = target.clone();
+                        self.moves.push(Move {
+                            from: child("#/components/pathItems", &unescape(name)),
+                            to: at,
+                        });
+                    }
+                    None => {
+                        cx.error(
+                            &child(&at, "$ref"),
+                            format!(
+                                "unresolvable path item `$ref: {reference}`: no such entry in \
+                                 #/components/pathItems"
+                            ),
+                        );
+                        missing.push(key.clone());
+                    }
                 }
+            }
+            for key in missing {
+                map.remove(&key);
             }
         }
     }
@@ -146,7 +160,6 @@ impl Pass {
                     "parameters" | "headers" => self.parameter(node, &at),
                     "responses" => self.response(node, &at),
                     "requestBodies" => self.content(node, &at),
-                    "pathItems" => self.path_item(node, &at),
                     "callbacks" => self.callback(node, &at),
                     _ => {}
                 }
@@ -633,9 +646,8 @@ fn null_members(map: &mut Map<String, Value>) {
         };
         let is_null = |m: &Value| {
             m.get("type").and_then(Value::as_str) == Some("null")
-                || m.as_object().is_some_and(|o| {
-                    o.len() == 1 && o.get("nullable") == Some(&Value::Bool(true))
-                })
+                || m.as_object()
+                    .is_some_and(|o| o.len() == 1 && o.get("nullable") == Some(&Value::Bool(true)))
         };
         if members.len() < 2 || !members.iter().any(is_null) {
             continue;
@@ -674,7 +686,10 @@ fn null_members(map: &mut Map<String, Value>) {
 /// A discriminated union whose members say their tag with `const` (now a one-value enum)
 /// maps that value to the member, as 3.0 specs say with `discriminator.mapping`.
 fn const_discriminators(doc: &mut Value) {
-    let schemas = doc.pointer("/components/schemas").cloned().unwrap_or_default();
+    let schemas = doc
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or_default();
     visit_discriminators(doc, &schemas);
 }
 
@@ -749,17 +764,15 @@ fn tag_value(schema: &Value, property: &str, schemas: &Value, depth: usize) -> O
     {
         return Some(tag.clone());
     }
-    schema
-        .get("allOf")?
-        .as_array()?
-        .iter()
-        .find_map(|member| match member.get("$ref").and_then(Value::as_str) {
+    schema.get("allOf")?.as_array()?.iter().find_map(|member| {
+        match member.get("$ref").and_then(Value::as_str) {
             Some(r) => {
                 let target = schemas.get(unescape(r.strip_prefix("#/components/schemas/")?))?;
                 tag_value(target, property, schemas, depth + 1)
             }
             None => tag_value(member, property, schemas, depth + 1),
-        })
+        }
+    })
 }
 
 #[cfg(test)]
@@ -776,7 +789,7 @@ mod tests {
             "info": {"title": "t", "version": "1"},
             "components": {"schemas": {"S": schema}},
         });
-        let moves = downlevel(&mut doc, v31);
+        let moves = downlevel(&Ctxt::new("t.yaml"), &mut doc, v31);
         (doc, moves)
     }
 
@@ -802,7 +815,10 @@ mod tests {
 
     #[test]
     fn ref_siblings_annotate_the_use_and_keep_the_written_pointer() {
-        let (doc, moves) = run(json!({"$ref": "#/components/schemas/T", "description": "d"}), true);
+        let (doc, moves) = run(
+            json!({"$ref": "#/components/schemas/T", "description": "d"}),
+            true,
+        );
         assert_eq!(
             schema_of(&doc),
             &json!({"allOf": [{"$ref": "#/components/schemas/T"}], "description": "d"})
@@ -866,7 +882,7 @@ mod tests {
                 "A": {"type": "object", "properties": {"kind": {"const": "a-kind"}}},
             }},
         });
-        downlevel(&mut doc, true);
+        downlevel(&Ctxt::new("t.yaml"), &mut doc, true);
         assert_eq!(
             doc["components"]["schemas"]["U"]["discriminator"]["mapping"],
             json!({"a-kind": "#/components/schemas/A"})

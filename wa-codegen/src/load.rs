@@ -36,7 +36,7 @@ pub(crate) fn read(cx: &Ctxt, source: &str) -> Option<OpenAPI> {
         cx.set_locations(locations);
         return None;
     }
-    for moved in crate::downlevel::downlevel(&mut value, v31) {
+    for moved in crate::downlevel::downlevel(cx, &mut value, v31) {
         locations.alias(&moved.from, &moved.to);
     }
     cx.set_locations(locations);
