@@ -6,6 +6,11 @@ pub mod names {
     wa_runtime::include_api!("specs/constructs/names.yaml");
 }
 
+/// OpenAPI 3.1, read as its 3.0 equivalent.
+pub mod openapi_31 {
+    wa_runtime::include_api!("specs/constructs/openapi-31.yaml");
+}
+
 pub mod parameters_and_bodies {
     wa_runtime::include_api!("specs/constructs/parameters-and-bodies.yaml");
 }

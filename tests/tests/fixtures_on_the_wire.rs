@@ -398,3 +398,80 @@ async fn a_list_answer_iterates_in_place_and_can_be_changed_and_taken() {
     assert_eq!(found.status(), 200, "status kept after changing the body");
     assert_eq!(found.into_inner(), ["a!", "b!", "c!", "d"]);
 }
+
+#[tokio::test]
+async fn openapi_31_constructs_on_the_wire() {
+    use wa_tests::openapi_31 as o;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/shapes"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "s1",
+            "shape": {"kind": "square", "side": 2},
+            "owner": null,
+            "parent": null,
+            "color": null,
+            "size": 3,
+            "labels": [{"name": "big", "note": null}],
+            "point": [1.5, "north"],
+            "thumbnail": "aGk="
+        })))
+        .mount(&server)
+        .await;
+    let client = o::Client::new(config(&server)).unwrap();
+
+    // A member's `const` is its tag: written by the union, not by the member.
+    let circle = o::models::Shape::Circle(o::models::Circle { radius: 1.5 });
+    let stored = client.create_shape(&circle).await.unwrap().into_body();
+    let sent: serde_json::Value = only_request(&server).await.body_json().unwrap();
+    assert_eq!(sent, json!({"kind": "circle", "radius": 1.5}));
+
+    // `type: [T, 'null']`, a `{type: 'null'}` union member and `null` in an enum read null.
+    assert_eq!(
+        stored.shape,
+        o::models::Shape::Square(o::models::Square { side: 2 })
+    );
+    assert_eq!(stored.owner, None);
+    assert_eq!(stored.parent, None);
+    assert_eq!(stored.color, None);
+    assert_eq!(stored.labels[0].note, None);
+    // A type list is a union; a tuple an array of the union of its item types.
+    assert_eq!(stored.size, o::models::StoredSize::Integer(3));
+    assert_eq!(
+        stored.point,
+        [
+            o::models::StoredPointItem::Number(1.5),
+            o::models::StoredPointItem::String("north".into())
+        ]
+    );
+    // base64 text stays text; the webhook payload is a model of its own.
+    assert_eq!(stored.thumbnail.as_deref(), Some("aGk="));
+    let payload: o::models::ShapeCreatedPayload =
+        serde_json::from_value(json!({"id": "s1"})).unwrap();
+    assert_eq!(payload.id, "s1");
+}
+
+#[tokio::test]
+async fn openapi_31_binary_part_is_sent_as_bytes() {
+    use wa_tests::openapi_31 as o;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/uploads"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let client = o::Client::new(config(&server)).unwrap();
+    let body = o::models::UploadRequest {
+        file: vec![0u8, 159, 146, 150].into(),
+        note: None,
+    };
+    client.upload(&body).await.unwrap();
+    let request = only_request(&server).await;
+    let text = String::from_utf8_lossy(&request.body);
+    assert!(text.contains("name=\"file\""), "{text}");
+    assert!(!text.contains("name=\"note\""), "{text}");
+    assert!(
+        request.body.windows(4).any(|w| w == [0u8, 159, 146, 150]),
+        "the bytes are sent as they are"
+    );
+}

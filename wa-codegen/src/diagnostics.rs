@@ -119,7 +119,7 @@ impl Ctxt {
                     line_col: f
                         .line_col
                         .or_else(|| locations.and_then(|l| l.find(&f.pointer))),
-                    pointer: f.pointer,
+                    pointer: locations.map_or(f.pointer.clone(), |l| l.written(&f.pointer)),
                     message: f.message,
                 })
                 .collect(),

@@ -1,4 +1,4 @@
-//! Compiles an OpenAPI 3.0 spec into a typed async Rust client.
+//! Compiles an OpenAPI 3.0 or 3.1 spec into a typed async Rust client.
 //!
 //! This is all the logic behind `wa_macros::include_api!`; the macro only parses its input,
 //! reads the file, calls [`Config::generate`] and turns [`Diagnostics`] into
@@ -22,6 +22,7 @@
 mod check;
 pub mod diagnostics;
 pub mod diff;
+mod downlevel;
 mod emit;
 mod filter;
 pub mod ir;

@@ -1,4 +1,5 @@
-//! Stage 1: spec text → `openapiv3::OpenAPI`, with positions for every node.
+//! Stage 1: spec text → `openapiv3::OpenAPI`, with positions for every node. OpenAPI 3.1
+//! is rewritten to its 3.0 equivalent first (see `downlevel`).
 
 use openapiv3::OpenAPI;
 use serde_json::Value;
@@ -6,7 +7,7 @@ use serde_json::Value;
 use crate::diagnostics::{Ctxt, Diagnostics, child};
 
 /// Parses `source` (named `file` in messages) on its own, for callers outside the
-/// pipeline (benchmarks). Refuses what is not OpenAPI 3.0.
+/// pipeline (benchmarks). Reads OpenAPI 3.0 and 3.1 (as its 3.0 equivalent).
 pub fn load(file: &str, source: &str) -> Result<OpenAPI, Diagnostics> {
     let cx = Ctxt::new(file);
     let api = read(&cx, source);
@@ -17,11 +18,11 @@ pub fn load(file: &str, source: &str) -> Result<OpenAPI, Diagnostics> {
 /// Parses `source` into the document, recording every problem (and where the document's
 /// nodes stand) in `cx`. `None` when there is no document to go on with.
 pub(crate) fn read(cx: &Ctxt, source: &str) -> Option<OpenAPI> {
-    let (value, locations) = crate::locate::read(source);
-    cx.set_locations(locations);
+    let (value, mut locations) = crate::locate::read(source);
     let mut value = match value {
         Ok(v) => v,
         Err(e) => {
+            cx.set_locations(locations);
             cx.error_at(
                 (e.marker().line(), e.marker().col() + 1),
                 "#",
@@ -30,10 +31,15 @@ pub(crate) fn read(cx: &Ctxt, source: &str) -> Option<OpenAPI> {
             return None;
         }
     };
-    check_version(cx, &value);
+    let v31 = check_version(cx, &value);
     if cx.has_errors() {
+        cx.set_locations(locations);
         return None;
     }
+    for moved in crate::downlevel::downlevel(cx, &mut value, v31) {
+        locations.alias(&moved.from, &moved.to);
+    }
+    cx.set_locations(locations);
     relax_integer_bounds(&mut value);
     match serde_path_to_error::deserialize::<_, OpenAPI>(&value) {
         Ok(api) => Some(api),
@@ -41,9 +47,10 @@ pub(crate) fn read(cx: &Ctxt, source: &str) -> Option<OpenAPI> {
             let pointer = pointer_under("#", e.path());
             let (pointer, message) =
                 deeper(&value, &pointer).unwrap_or_else(|| (pointer, e.inner().to_string()));
+            let version = if v31 { "3.1" } else { "3.0" };
             cx.error(
                 &pointer,
-                format!("not a valid OpenAPI 3.0 document: {message}"),
+                format!("not a valid OpenAPI {version} document: {message}"),
             );
             None
         }
@@ -88,20 +95,16 @@ fn deeper(root: &Value, pointer: &str) -> Option<(String, String)> {
     }
 }
 
-fn check_version(cx: &Ctxt, value: &Value) {
+/// Whether the document is OpenAPI 3.1 (rewritten to 3.0 before it is read); anything but
+/// 3.0 and 3.1 is an error.
+fn check_version(cx: &Ctxt, value: &Value) -> bool {
     match value.get("openapi") {
-        Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => {}
-        Some(Value::String(v)) if v.starts_with("3.1") => cx.error(
-            "#/openapi",
-            format!(
-                "OpenAPI {v} is not supported: this compiler reads OpenAPI 3.0.x (convert the \
-                 document, or declare `openapi: 3.0.3` if it uses no 3.1 features)"
-            ),
-        ),
+        Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => return false,
+        Some(Value::String(v)) if v.starts_with("3.1.") || v == "3.1" => return true,
         Some(other) => cx.error(
             "#/openapi",
             format!(
-                "unsupported OpenAPI version {}: expected 3.0.x",
+                "unsupported OpenAPI version {}: expected 3.0.x or 3.1.x",
                 scalar_text(other)
             ),
         ),
@@ -112,6 +115,7 @@ fn check_version(cx: &Ctxt, value: &Value) {
         None if !value.is_object() => cx.error("#", "the spec must be a YAML mapping"),
         None => cx.error("#", "missing `openapi` field: expected `openapi: 3.0.x`"),
     }
+    false
 }
 
 fn scalar_text(v: &Value) -> String {

@@ -17,6 +17,8 @@ use crate::diagnostics::child;
 #[derive(Debug, Default)]
 pub struct Locations {
     by_pointer: HashMap<String, (usize, usize)>,
+    /// Pointer after a rewrite → pointer the user wrote (see [`Locations::alias`]).
+    moved: HashMap<String, String>,
 }
 
 /// The first document of `source` as JSON, and the positions of its nodes. On a scan error
@@ -26,6 +28,7 @@ pub fn read(source: &str) -> (Result<Value, ScanError>, Locations) {
     let scanned = Parser::new_from_str(source).load(&mut recorder, false);
     let locations = Locations {
         by_pointer: recorder.positions,
+        moved: HashMap::new(),
     };
     let value = scanned.map(|()| recorder.root.unwrap_or(Value::Null));
     (value, locations)
@@ -37,10 +40,31 @@ impl Locations {
         read(source).1
     }
 
+    /// The node written at `from` now stands at `to` (a rewrite moved it): what is found
+    /// at or below `to` is placed, and named, where the user wrote it.
+    pub fn alias(&mut self, from: &str, to: &str) {
+        self.moved.insert(to.to_owned(), from.to_owned());
+    }
+
+    /// The pointer the user wrote for a node that a rewrite may have moved.
+    pub fn written(&self, pointer: &str) -> String {
+        let mut p = pointer;
+        loop {
+            if let Some(from) = self.moved.get(p) {
+                return format!("{from}{}", &pointer[p.len()..]);
+            }
+            match p.rfind('/') {
+                Some(i) => p = &p[..i],
+                None => return pointer.to_owned(),
+            }
+        }
+    }
+
     /// Line and column (1-based) of the node at `pointer`, or of its nearest ancestor that
     /// exists in the document.
     pub fn find(&self, pointer: &str) -> Option<(usize, usize)> {
-        let mut p = pointer;
+        let written = self.written(pointer);
+        let mut p = written.as_str();
         loop {
             if let Some(pos) = self.by_pointer.get(p) {
                 return Some(*pos);
@@ -220,5 +244,14 @@ mod tests {
         assert_eq!(l.find("#/paths/~1a~0b~1c/get"), Some((6, 5)));
         assert_eq!(l.find("#/paths/~1a~0b~1c/get/tags/1"), Some((7, 19)));
         assert_eq!(l.find("#/paths/~1a~0b~1c/get/responses/200"), Some((6, 5)));
+    }
+
+    #[test]
+    fn moved_nodes_are_found_and_named_where_written() {
+        let mut l = Locations::of("a:\n  b:\n    c: 1\n");
+        l.alias("#/a/b", "#/x");
+        assert_eq!(l.find("#/x/c"), Some((3, 5)));
+        assert_eq!(l.written("#/x/c/d"), "#/a/b/c/d");
+        assert_eq!(l.written("#/a/b"), "#/a/b");
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! CI runs a bounded number of cases; for a long run:
 //! `WA_FUZZ_CASES=200000 cargo test --release -p wa-codegen --test no_panic -- --nocapture`.
-//! `WA_FUZZ_SEED` picks another sequence. A failing case is written to
+//! `WA_FUZZ_SEED` picks another sequence; `WA_FUZZ_CURRENT=<file>` keeps the input being
+//! tried (for an abort, such as a stack overflow). A failing case is written to
 //! `target/no-panic-failures/` for replay with `cargo run -p wa-codegen -- expand <file>`.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -73,6 +74,19 @@ const SNIPPETS: &[&str] = &[
     "enum: [1, a, null]",
     "required: [ghost]",
     "additionalProperties: {$ref: '#/paths'}",
+    "openapi: 3.1.0",
+    "type: [string, 'null']",
+    "type: [string, integer, object, array]",
+    "const: x",
+    "anyOf: [{type: 'null'}]",
+    "$ref: '#/components/schemas/X/$defs/Y'",
+    "$defs: {Y: {type: [string, 'null']}}",
+    "prefixItems: [{type: string}, true, false]",
+    "items: false",
+    "webhooks: {hook: {post: {requestBody: {content: {a/b: {schema: {type: object}}}}}}}",
+    "$ref: '#/components/pathItems/P'",
+    "exclusiveMinimum: 0",
+    "contentEncoding: binary",
 ];
 
 fn replacement(rng: &mut Rng, refs: &[String]) -> Value {
@@ -210,6 +224,10 @@ fn mutated_specs_never_panic() {
             small[rng.below(small.len())]
         };
         let mutated = mutate(source, &mut rng);
+        // A stack overflow aborts rather than unwinds: keep the input being tried.
+        if let Ok(file) = std::env::var("WA_FUZZ_CURRENT") {
+            std::fs::write(file, &mutated).unwrap();
+        }
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             wa_codegen::Config::new().expand("fuzz.yaml", &mutated)
         }));
