@@ -261,3 +261,31 @@ fn mutated_specs_never_panic() {
         "{cases} mutated specs: {generated} generated code, {diagnosed} gave diagnostics, none panicked"
     );
 }
+
+/// Found by the mutation test: a property whose `allOf` takes in its own parent, with another
+/// schema extending that parent, recursed until the stack overflowed. It is a recursive type.
+#[test]
+fn a_property_composed_of_its_own_parent_is_a_recursive_type() {
+    let spec = "openapi: 3.0.3
+info: {title: T, version: '1'}
+paths: {}
+components:
+  schemas:
+    Call:
+      type: object
+      properties:
+        created:
+          allOf:
+            - $ref: '#/components/schemas/Call'
+            - {type: object, properties: {at: {type: string}}}
+    Other:
+      allOf:
+        - $ref: '#/components/schemas/Call'
+        - {type: object, properties: {x: {type: string}}}
+";
+    let code = wa_codegen::Config::new().expand("recursive.yaml", spec).unwrap();
+    assert!(
+        code.contains("pub created: ::std::option::Option<::std::boxed::Box<CallCreated>>"),
+        "{code}"
+    );
+}

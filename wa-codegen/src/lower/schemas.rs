@@ -349,6 +349,10 @@ impl<'a> Lowerer<'a, '_> {
             || object_parts(schema).is_some_and(|p| !p.properties.is_empty());
         let ty = if needs_name {
             let id = self.reserve_type(&type_name(hint));
+            // Known before its parts are lowered: an inline schema reached again while it is
+            // being lowered (a property whose `allOf` takes in its own parent) is this type.
+            self.inline_types
+                .insert(pointer.to_owned(), TypeRef::Named(id));
             let kind = self.lower_kind(schema, pointer, id);
             self.define_type(id, doc_of(schema), kind);
             TypeRef::Named(id)
