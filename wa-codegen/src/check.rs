@@ -5,8 +5,8 @@
 
 use serde_json::Value;
 
-use crate::diagnostics::child;
 use crate::names::closest;
+use crate::pointer::child;
 
 /// Keys a schema object may hold in OpenAPI 3.0, and the 3.1 (JSON Schema 2020-12) ones.
 const SCHEMA_KEYS: &[&str] = &[

@@ -126,13 +126,3 @@ impl Ctxt {
         ))
     }
 }
-
-/// Escapes one reference token of a JSON pointer (RFC 6901).
-pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-/// `base` + `/token`, with the token escaped.
-pub fn child(base: &str, token: &str) -> String {
-    format!("{base}/{}", escape_token(token))
-}

@@ -11,7 +11,8 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::diagnostics::{Ctxt, child};
+use crate::diagnostics::Ctxt;
+use crate::pointer::child;
 
 /// A node now at `to` that the user wrote at `from`.
 pub(crate) struct Move {

@@ -30,6 +30,7 @@ pub mod load;
 pub mod locate;
 mod lower;
 mod names;
+pub mod pointer;
 
 use proc_macro2::TokenStream;
 

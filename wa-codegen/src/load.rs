@@ -4,7 +4,8 @@
 use openapiv3::OpenAPI;
 use serde_json::Value;
 
-use crate::diagnostics::{Ctxt, Diagnostics, child};
+use crate::diagnostics::{Ctxt, Diagnostics};
+use crate::pointer::child;
 
 /// Parses `source` (named `file` in messages) on its own, for callers outside the
 /// pipeline (benchmarks). Reads OpenAPI 3.0 and 3.1 (as its 3.0 equivalent).

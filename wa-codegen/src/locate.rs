@@ -11,7 +11,7 @@ use yaml_rust2::Yaml;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, ScanError, TScalarStyle};
 
-use crate::diagnostics::child;
+use crate::pointer::child;
 
 /// Positions of the nodes of one document, keyed by JSON pointer (`#`, `#/info/title`, ...).
 #[derive(Debug, Default)]

@@ -283,7 +283,9 @@ components:
         - $ref: '#/components/schemas/Call'
         - {type: object, properties: {x: {type: string}}}
 ";
-    let code = wa_codegen::Config::new().expand("recursive.yaml", spec).unwrap();
+    let code = wa_codegen::Config::new()
+        .expand("recursive.yaml", spec)
+        .unwrap();
     assert!(
         code.contains("pub created: ::std::option::Option<::std::boxed::Box<CallCreated>>"),
         "{code}"

@@ -85,7 +85,7 @@ pub(crate) fn lower(spec: &OpenAPI, cx: &Ctxt) -> Api {
     }
     lw.find_union_members();
     for (key, schema) in schemas.into_iter().flatten() {
-        let pointer = crate::diagnostics::child("#/components/schemas", key);
+        let pointer = crate::pointer::child("#/components/schemas", key);
         let id = lw.schema_names[key];
         lw.lower_component(id, schema, &pointer);
     }
@@ -124,7 +124,7 @@ pub(crate) fn resolve<'s, T>(
             let (t, name) = follow(cx, reference, section, map, pointer)?;
             Some((
                 t,
-                crate::diagnostics::child(&format!("#/components/{section}"), &name),
+                crate::pointer::child(&format!("#/components/{section}"), &name),
             ))
         }
     }

@@ -7,13 +7,13 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, Stat
 use super::schemas::SchemaRef;
 use super::template::{self, Segment};
 use super::{Lowerer, resolve, unescape};
-use crate::diagnostics::child;
 use crate::ir::{
     Body, BodyKind, GlobalParam, HttpMethod, MultipartPart, Operation, Pagination, Param,
     ParamLocation, ParamsStruct, PathPart, PathTemplate, QueryStyle, StatusBody, Success, TypeId,
     TypeKind, TypeRef,
 };
 use crate::names::{Namespace, field_name, type_name};
+use crate::pointer::child;
 
 impl<'a> Lowerer<'a, '_> {
     pub(super) fn lower_operations(&mut self) -> (Vec<GlobalParam>, Vec<Operation>) {

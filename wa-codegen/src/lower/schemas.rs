@@ -8,9 +8,9 @@ use openapiv3::{
 };
 
 use super::{Lowerer, unescape};
-use crate::diagnostics::child;
 use crate::ir::{EnumVariant, Field, Struct, TypeId, TypeKind, TypeRef, UnionVariant};
 use crate::names::{Namespace, field_name, type_name};
+use crate::pointer::child;
 
 /// A schema position: either a `$ref` or a schema written in place.
 #[derive(Clone, Copy)]
