@@ -475,3 +475,21 @@ async fn openapi_31_binary_part_is_sent_as_bytes() {
         "the bytes are sent as they are"
     );
 }
+
+#[tokio::test]
+async fn references_into_other_nodes_resolve_to_their_types() {
+    use wa_tests::published_idioms as pi;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/tags"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "t1"})))
+        .mount(&server)
+        .await;
+    let client = pi::Client::new(config(&server)).unwrap();
+    let params = pi::models::GetTagParams { limit: Some(3) };
+    // `#/components/schemas/Tag/allOf/0` is a model of its own, with its required `id`.
+    let tag: pi::models::TagAllOf0 = client.get_tag(&params).await.unwrap().into_body();
+    assert_eq!(tag.id, "t1");
+    let sent = only_request(&server).await;
+    assert_eq!(sent.url.query(), Some("limit=3"));
+}

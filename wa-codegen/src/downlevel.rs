@@ -69,6 +69,7 @@ pub(crate) fn downlevel(cx: &Ctxt, doc: &mut Value, v31: bool) -> Vec<Move> {
         }
         const_discriminators(doc);
     }
+    pass.hoist_deep_refs(doc);
     pass.moves
 }
 
@@ -354,6 +355,86 @@ impl Pass {
                 }
             }
         }
+    }
+}
+
+impl Pass {
+    /// A `$ref` may point anywhere in the document (`#/components/schemas/Tag/allOf/0`,
+    /// `#/components/parameters/p/schema`); the compiler resolves `#/components/<section>/<name>`
+    /// only. Each node such a reference reaches becomes a component of its own (once, however
+    /// many references reach it), in both versions.
+    fn hoist_deep_refs(&mut self, doc: &mut Value) {
+        let mut refs = Vec::new();
+        collect_refs(doc, &mut refs);
+        refs.sort();
+        refs.dedup();
+        let mut renamed = Vec::new();
+        for reference in refs {
+            let Some(path) = reference.strip_prefix('#') else {
+                continue;
+            };
+            let tokens: Vec<String> = path.split('/').skip(1).map(unescape).collect();
+            let shallow = match tokens.first().map(String::as_str) {
+                Some("components") => tokens.len() <= 3,
+                Some("paths") => tokens.len() <= 2,
+                _ => false,
+            };
+            if shallow || tokens.is_empty() {
+                continue;
+            }
+            let Some(target) = doc.pointer(path).filter(|t| t.is_object()).cloned() else {
+                continue; // lowering reports what does not resolve
+            };
+            let skip = if tokens[0] == "components" { 2 } else { 0 };
+            let name = crate::names::type_name(&tokens[skip..].join("_"));
+            let to = add_component(doc, &name, target);
+            self.moves.push(Move {
+                from: reference.clone(),
+                to: to.clone(),
+            });
+            renamed.push((reference, to));
+        }
+        if !renamed.is_empty() {
+            rename_exact_refs(doc, &renamed);
+        }
+    }
+}
+
+/// Every `$ref` of the document outside literal data (examples, defaults, enums, extensions).
+fn collect_refs(node: &Value, out: &mut Vec<String>) {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get("$ref") {
+                out.push(r.clone());
+            }
+            for (key, value) in map {
+                let literal = matches!(
+                    key.as_str(),
+                    "example" | "examples" | "default" | "enum" | "const"
+                ) || key.starts_with("x-");
+                if !literal {
+                    collect_refs(value, out);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
+
+/// Every `$ref` equal to an old pointer now names the new one.
+fn rename_exact_refs(node: &mut Value, renamed: &[(String, String)]) {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get_mut("$ref") {
+                if let Some((_, to)) = renamed.iter().find(|(from, _)| from == r) {
+                    *r = to.clone();
+                }
+            }
+            map.values_mut().for_each(|v| rename_exact_refs(v, renamed));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| rename_exact_refs(v, renamed)),
+        _ => {}
     }
 }
 
