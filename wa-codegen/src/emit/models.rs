@@ -98,6 +98,24 @@ impl Emitter<'_> {
                 let names = variants.iter().map(|v| ident(&v.rust_name));
                 let tags = variants.iter().map(|v| v.tag.clone().unwrap_or_default());
                 let tys = variants.iter().map(|v| self.rust_type(&v.ty, &here));
+                // Which tag each variant matches, and why another variant may hold the same
+                // payload type (the spec maps several tags to one schema).
+                let docs = variants.iter().map(|v| {
+                    let value = v.tag.as_deref().unwrap_or_default();
+                    let mut doc = format!(" `{tag}: {value}`.");
+                    let shared: Vec<String> = variants
+                        .iter()
+                        .filter(|o| o.ty == v.ty && o.rust_name != v.rust_name)
+                        .map(|o| format!("`{}`", o.tag.as_deref().unwrap_or_default()))
+                        .collect();
+                    if !shared.is_empty() {
+                        doc.push_str(&format!(
+                            " The spec gives {} the same schema, so the payload type is shared; the tag tells them apart.",
+                            shared.join(", ")
+                        ));
+                    }
+                    doc
+                });
                 let unknown_doc =
                     format!(" A `{tag}` this client does not know yet, kept whole as JSON.");
                 let attrs = self.serde_attrs(quote!(Debug, Clone, PartialEq), quote!(tag = #tag));
@@ -105,7 +123,7 @@ impl Emitter<'_> {
                     #doc
                     #attrs
                     pub enum #name {
-                        #( #[serde(rename = #tags)] #names(#tys), )*
+                        #( #[doc = #docs] #[serde(rename = #tags)] #names(#tys), )*
                         #[doc = #unknown_doc]
                         #[serde(untagged)]
                         #unknown(#rt::__private::serde_json::Value),
