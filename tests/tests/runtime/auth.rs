@@ -1,12 +1,10 @@
 //! Authenticators on the wire: IAM token exchange and its cache, Cloud Pak for Data, basic
 //! and bearer credentials.
 
-mod runtime_support;
-
 use std::time::Duration;
 
+use crate::support::*;
 use base64_free::b64;
-use runtime_support::*;
 use wa_client::auth::{CloudPakAuthenticator, IamAuthenticator};
 use wa_client::{BasicAuth, BearerToken, Error};
 use wiremock::matchers::{body_json, header, method, path};

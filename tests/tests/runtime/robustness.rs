@@ -1,10 +1,8 @@
 //! Issue 11: nothing the network sends panics, stalls or starves the runtime.
 
-mod runtime_support;
-
 use std::time::Duration;
 
-use runtime_support::*;
+use crate::support::*;
 use wa_client::auth::{CloudPakAuthenticator, IamAuthenticator};
 use wa_client::{Authenticator, Client, Error};
 use wiremock::MockServer;
