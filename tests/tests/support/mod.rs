@@ -1,5 +1,5 @@
-//! Shared pieces of the runtime tests: a token service that counts what it hands out, and
-//! clients pointed at local servers.
+//! Shared pieces of the integration tests: a token service that counts what it hands out,
+//! and clients pointed at local servers (wiremock's or the stand-in assistant's).
 #![allow(dead_code)]
 
 use std::sync::Arc;
@@ -74,9 +74,15 @@ pub fn clock() -> ManualClock {
 
 /// A client for `server` with `auth` and otherwise default settings.
 pub fn client(server: &MockServer, auth: impl Authenticator) -> Client {
+    client_for(&server.uri(), auth)
+}
+
+/// A client for the service at `url` (a wiremock server's or the stand-in's) with `auth`
+/// and otherwise default settings.
+pub fn client_for(url: &str, auth: impl Authenticator) -> Client {
     Client::new(
         Config::builder()
-            .service_url(server.uri())
+            .service_url(url)
             .authenticator(auth)
             .build()
             .expect("valid configuration"),
