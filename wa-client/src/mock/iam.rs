@@ -110,3 +110,34 @@ fn iam_error(status: StatusCode, code: &str, message: &str) -> Reply {
         }),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mock::MockAssistantBuilder;
+
+    #[test]
+    fn tokens_are_jwts_in_unpadded_url_safe_base64() {
+        let state = Mutex::new(State::new(MockAssistantBuilder::default().settings));
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            CONTENT_TYPE,
+            http::HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        let body = Bytes::from(format!("grant_type={IAM_APIKEY_GRANT}&apikey=k"));
+        let reply = iam_token(&state, &headers, &body);
+        assert_eq!(reply.status(), StatusCode::OK);
+        let token = lock(&state).tokens.keys().next().unwrap().clone();
+        let parts: Vec<&str> = token.split('.').collect();
+        assert_eq!(parts.len(), 3);
+        for part in &parts {
+            assert!(!part.contains(['=', '+', '/']), "{part}");
+            URL_SAFE_NO_PAD.decode(part).unwrap();
+        }
+        let header = URL_SAFE_NO_PAD.decode(parts[0]).unwrap();
+        assert_eq!(header, br#"{"kid":"mock","alg":"RS256"}"#);
+        let claims: serde_json::Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+        assert!(claims["exp"].as_u64().unwrap() > claims["iat"].as_u64().unwrap());
+    }
+}
