@@ -3,13 +3,13 @@
 //! whether anyone listens, and tests running beside this one without a subscriber would
 //! race that cache.
 
-mod runtime_support;
+mod support;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use runtime_support::*;
+use support::*;
 use wa_client::auth::IamAuthenticator;
 use wa_client::{Client, Config};
 use wiremock::matchers::method;

@@ -55,9 +55,13 @@
 //! # tokio::runtime::Runtime::new().unwrap().block_on(run()).unwrap();
 //! ```
 
-mod base64;
 mod dialog;
-mod server;
+mod iam;
+mod messages;
+mod replies;
+mod routing;
+mod sessions;
+mod sse;
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -67,7 +71,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::{HeaderMap, Method};
 
-use server::State;
+use sessions::State;
 
 /// A running stand-in assistant. It stops when dropped (or with [`MockAssistant::shutdown`]).
 pub struct MockAssistant {
@@ -330,7 +334,7 @@ impl MockAssistantBuilder {
         let assistant_id = self.settings.assistant_id.clone();
         let environment_id = self.settings.environment_id.clone();
         let state = Arc::new(Mutex::new(State::new(self.settings)));
-        let task = tokio::spawn(server::serve(listener, state.clone()));
+        let task = tokio::spawn(routing::serve(listener, state.clone()));
         Ok(MockAssistant {
             addr,
             url: format!("http://{addr}"),

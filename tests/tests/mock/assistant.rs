@@ -1,6 +1,7 @@
 //! The stand-in assistant (`wa_client::mock`) through the generated client and through raw
 //! requests: sessions and their expiry, messages and context, the service's checks, IAM.
 
+use crate::support::client_for;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -10,17 +11,10 @@ use wa_client::models::{
     MessageContext, MessageInput, MessageInputOptions, MessageRequest, RuntimeResponseGeneric,
     StatelessMessageInput, StatelessMessageRequest,
 };
-use wa_client::{Authenticator, BasicAuth, BearerToken, Client, Config, Error, NoAuth};
+use wa_client::{Authenticator, BasicAuth, BearerToken, Client, Error, NoAuth};
 
 fn client(server: &MockAssistant, auth: impl Authenticator) -> Client {
-    Client::new(
-        Config::builder()
-            .service_url(server.url())
-            .authenticator(auth)
-            .build()
-            .unwrap(),
-    )
-    .unwrap()
+    client_for(server.url(), auth)
 }
 
 fn text_request(text: &str) -> MessageRequest {

@@ -1,10 +1,8 @@
 //! Issue 11: nothing the network sends panics, stalls or starves the runtime.
 
-mod runtime_support;
-
 use std::time::Duration;
 
-use runtime_support::*;
+use crate::support::*;
 use wa_client::auth::{CloudPakAuthenticator, IamAuthenticator};
 use wa_client::{Authenticator, Client, Error};
 use wiremock::MockServer;
@@ -158,31 +156,11 @@ async fn absurd_token_lifetimes_from_iam_neither_panic_nor_break_the_client() {
 
 /// A JWT with these claims (unsigned; the client does not check signatures).
 fn jwt(claims: serde_json::Value) -> String {
-    use base64_free::b64url;
     format!(
         "{}.{}.c2ln",
-        b64url(br#"{"alg":"RS256","typ":"JWT"}"#),
-        b64url(claims.to_string().as_bytes())
+        b64(br#"{"alg":"RS256","typ":"JWT"}"#, true),
+        b64(claims.to_string().as_bytes(), true)
     )
-}
-
-mod base64_free {
-    pub fn b64url(input: &[u8]) -> String {
-        let table = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        let mut out = String::new();
-        for chunk in input.chunks(3) {
-            let b = [
-                chunk[0],
-                *chunk.get(1).unwrap_or(&0),
-                *chunk.get(2).unwrap_or(&0),
-            ];
-            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-            for i in 0..=chunk.len() {
-                out.push(table[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            }
-        }
-        out
-    }
 }
 
 #[tokio::test]

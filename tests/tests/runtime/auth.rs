@@ -1,43 +1,13 @@
 //! Authenticators on the wire: IAM token exchange and its cache, Cloud Pak for Data, basic
 //! and bearer credentials.
 
-mod runtime_support;
-
 use std::time::Duration;
 
-use base64_free::b64;
-use runtime_support::*;
+use crate::support::*;
 use wa_client::auth::{CloudPakAuthenticator, IamAuthenticator};
 use wa_client::{BasicAuth, BearerToken, Error};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-/// Encoding by hand keeps the test independent of the client's own base64 code.
-mod base64_free {
-    pub fn b64(input: &[u8], url_safe: bool) -> String {
-        let table: &[u8] = if url_safe {
-            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-        } else {
-            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-        };
-        let mut out = String::new();
-        for chunk in input.chunks(3) {
-            let b = [
-                chunk[0],
-                *chunk.get(1).unwrap_or(&0),
-                *chunk.get(2).unwrap_or(&0),
-            ];
-            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-            for i in 0..=chunk.len() {
-                out.push(table[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            }
-            if !url_safe {
-                out.push_str(&"=".repeat(3 - chunk.len()));
-            }
-        }
-        out
-    }
-}
 
 #[tokio::test]
 async fn iam_exchanges_the_api_key_as_ibm_documents_and_sends_the_token() {

@@ -1,11 +1,9 @@
 //! Retries: which answers are tried again, how long the client waits, which bodies it
 //! will not replay.
 
-mod runtime_support;
-
 use std::time::{Duration, Instant};
 
-use runtime_support::*;
+use crate::support::*;
 use wa_client::models::StatelessMessageRequest;
 use wa_client::{Binary, Client, Config, Error, NoAuth, RetryPolicy};
 use wiremock::matchers::method;

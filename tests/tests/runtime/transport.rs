@@ -1,12 +1,10 @@
 //! The request on the wire and what comes back: URLs, headers, gzip, timeouts, errors and
 //! decoding.
 
-mod runtime_support;
-
 use std::io::Read;
 use std::time::{Duration, Instant};
 
-use runtime_support::*;
+use crate::support::*;
 use wa_client::models::{StatelessMessageInput, StatelessMessageRequest};
 use wa_client::{BearerToken, Client, Config, Error, NoAuth};
 use wiremock::{Mock, MockServer, ResponseTemplate};

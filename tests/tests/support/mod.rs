@@ -1,5 +1,5 @@
-//! Shared pieces of the runtime tests: a token service that counts what it hands out, and
-//! clients pointed at local servers.
+//! Shared pieces of the integration tests: a token service that counts what it hands out,
+//! and clients pointed at local servers (wiremock's or the stand-in assistant's).
 #![allow(dead_code)]
 
 use std::sync::Arc;
@@ -74,9 +74,15 @@ pub fn clock() -> ManualClock {
 
 /// A client for `server` with `auth` and otherwise default settings.
 pub fn client(server: &MockServer, auth: impl Authenticator) -> Client {
+    client_for(&server.uri(), auth)
+}
+
+/// A client for the service at `url` (a wiremock server's or the stand-in's) with `auth`
+/// and otherwise default settings.
+pub fn client_for(url: &str, auth: impl Authenticator) -> Client {
     Client::new(
         Config::builder()
-            .service_url(server.uri())
+            .service_url(url)
             .authenticator(auth)
             .build()
             .expect("valid configuration"),
@@ -220,4 +226,30 @@ pub fn final_event(text: &str) -> serde_json::Value {
     serde_json::json!({
         "final_response": {"output": {"generic": [{"response_type": "text", "text": text}]}}
     })
+}
+
+/// Base64, standard and padded or URL-safe and unpadded. Encoding by hand keeps the tests
+/// independent of the base64 code the client and the stand-in use.
+pub fn b64(input: &[u8], url_safe: bool) -> String {
+    let table: &[u8] = if url_safe {
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    } else {
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    };
+    let mut out = String::new();
+    for chunk in input.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..=chunk.len() {
+            out.push(table[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+        if !url_safe {
+            out.push_str(&"=".repeat(3 - chunk.len()));
+        }
+    }
+    out
 }

@@ -1,12 +1,10 @@
 //! External configuration under IBM's names, from injected variables and real files; the
 //! process environment is never touched.
 
-mod runtime_support;
-
 use std::io::Write;
 use std::time::Duration;
 
-use runtime_support::*;
+use crate::support::*;
 use wa_client::{Client, Config, ConfigSource, Error};
 
 /// Variables only, no credentials files.

@@ -1,9 +1,7 @@
 //! Credentials never show: not in `Debug` or `Display` of anything a user can print, not in
 //! errors after a failed token call, not in logs.
 
-mod runtime_support;
-
-use runtime_support::*;
+use crate::support::*;
 use wa_client::auth::{CloudPakAuthenticator, IamAuthenticator};
 use wa_client::{BasicAuth, BearerToken, Client, Config, ConfigSource, Error, NoAuth};
 use wiremock::matchers::method;

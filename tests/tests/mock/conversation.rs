@@ -1,6 +1,7 @@
 //! `wa_client::Conversation` against the stand-in: sessions on first use, the kept context,
 //! transparent recreation after expiry, streaming, and the end of a conversation.
 
+use crate::support::client_for;
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -9,14 +10,7 @@ use wa_client::models::{MessageStreamResponse, RuntimeResponseGeneric, StatefulM
 use wa_client::{BearerToken, Client, Config, Conversation, Error};
 
 fn client(server: &MockAssistant) -> Client {
-    Client::new(
-        Config::builder()
-            .service_url(server.url())
-            .authenticator(BearerToken::new("t"))
-            .build()
-            .unwrap(),
-    )
-    .unwrap()
+    client_for(server.url(), BearerToken::new("t"))
 }
 
 async fn start() -> MockAssistant {

@@ -2,12 +2,13 @@
 //! compiled in here, so what it prints is what this test reads; running it through
 //! `cargo run` would rebuild it in another profile and take minutes.
 
-#[path = "../../wa-client/examples/chat.rs"]
+#[path = "../../../wa-client/examples/chat.rs"]
 #[allow(dead_code)]
 mod chat;
 
+use crate::support::client_for;
+use wa_client::BearerToken;
 use wa_client::mock::MockAssistant;
-use wa_client::{BearerToken, Client, Config};
 
 const TRANSCRIPT: &str = r#"you> hello
 assistant> Hello! How can I help you today?
@@ -39,14 +40,7 @@ async fn the_scripted_conversation_prints_the_same_transcript_every_time() {
             .start()
             .await
             .unwrap();
-        let client = Client::new(
-            Config::builder()
-                .service_url(server.url())
-                .authenticator(BearerToken::new("local-token"))
-                .build()
-                .unwrap(),
-        )
-        .unwrap();
+        let client = client_for(server.url(), BearerToken::new("local-token"));
         let mut conversation = client.conversation(server.assistant_id(), server.environment_id());
         let mut out = Vec::new();
         chat::scripted(&mut conversation, &mut out).await.unwrap();

@@ -1,0 +1,13 @@
+//! The runtime on the wire, against local servers: authenticators, external configuration,
+//! retries, robustness, secrets and transport. One test binary; each concern is a module.
+//! Logging has its own binary (`runtime_logs`): see there why.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod auth;
+mod config;
+mod retry;
+mod robustness;
+mod secrets;
+mod transport;
