@@ -5,12 +5,12 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use http::HeaderMap;
-use http::header::{ACCEPT, AUTHORIZATION};
+use http::header::ACCEPT;
 use serde::Deserialize;
 use tracing::Instrument;
 
 use super::token::{Clock, Fetch, SystemClock, Token, TokenManager, read_answer, service_error};
-use super::{Authenticator, BoxFuture, bearer_header};
+use super::{Authenticator, BoxFuture};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
@@ -82,11 +82,7 @@ impl fmt::Debug for CloudPakAuthenticator {
 
 impl Authenticator for CloudPakAuthenticator {
     fn authenticate<'a>(&'a self, headers: &'a mut HeaderMap) -> BoxFuture<'a, Result<()>> {
-        Box::pin(async move {
-            let token = self.manager.token(None).await?;
-            headers.insert(AUTHORIZATION, bearer_header(token.expose())?);
-            Ok(())
-        })
+        Box::pin(self.manager.authorize(headers, None))
     }
 
     fn authenticate_within<'a>(
@@ -94,11 +90,7 @@ impl Authenticator for CloudPakAuthenticator {
         headers: &'a mut HeaderMap,
         timeout: Option<Duration>,
     ) -> BoxFuture<'a, Result<()>> {
-        Box::pin(async move {
-            let token = self.manager.token(timeout).await?;
-            headers.insert(AUTHORIZATION, bearer_header(token.expose())?);
-            Ok(())
-        })
+        Box::pin(self.manager.authorize(headers, timeout))
     }
 }
 

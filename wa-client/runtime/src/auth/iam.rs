@@ -5,14 +5,14 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::HeaderMap;
-use http::header::{ACCEPT, AUTHORIZATION};
+use http::header::ACCEPT;
 use serde::Deserialize;
 use tracing::Instrument;
 
 use super::token::{
     Clock, Fetch, MAX_LIFETIME, SystemClock, Token, TokenManager, read_answer, service_error,
 };
-use super::{Authenticator, BoxFuture, bearer_header};
+use super::{Authenticator, BoxFuture};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
@@ -83,11 +83,7 @@ impl fmt::Debug for IamAuthenticator {
 
 impl Authenticator for IamAuthenticator {
     fn authenticate<'a>(&'a self, headers: &'a mut HeaderMap) -> BoxFuture<'a, Result<()>> {
-        Box::pin(async move {
-            let token = self.manager.token(None).await?;
-            headers.insert(AUTHORIZATION, bearer_header(token.expose())?);
-            Ok(())
-        })
+        Box::pin(self.manager.authorize(headers, None))
     }
 
     fn authenticate_within<'a>(
@@ -95,11 +91,7 @@ impl Authenticator for IamAuthenticator {
         headers: &'a mut HeaderMap,
         timeout: Option<Duration>,
     ) -> BoxFuture<'a, Result<()>> {
-        Box::pin(async move {
-            let token = self.manager.token(timeout).await?;
-            headers.insert(AUTHORIZATION, bearer_header(token.expose())?);
-            Ok(())
-        })
+        Box::pin(self.manager.authorize(headers, timeout))
     }
 }
 

@@ -199,6 +199,21 @@ impl<F: Fetch> TokenManager<F> {
 
     /// A valid token: the cached one, or a new one once it is due. `limit` bounds a token
     /// request this call starts, unless the authenticator has its own timeout.
+    /// Sets `Authorization: Bearer <token>` in `headers`: what IAM and CP4D authenticators do
+    /// with the token, whichever way they fetch it.
+    pub(crate) async fn authorize(
+        &self,
+        headers: &mut http::HeaderMap,
+        limit: Option<Duration>,
+    ) -> Result<()> {
+        let token = self.token(limit).await?;
+        headers.insert(
+            http::header::AUTHORIZATION,
+            super::bearer_header(token.expose())?,
+        );
+        Ok(())
+    }
+
     pub(crate) async fn token(&self, limit: Option<Duration>) -> Result<Secret> {
         let (current, fetch) = {
             let mut state = self.inner.lock();
