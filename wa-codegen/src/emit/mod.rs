@@ -15,10 +15,16 @@ use crate::ir::{Api, TypeRef};
 pub(crate) struct Emitter<'a> {
     api: &'a Api,
     rt: &'a syn::Path,
+    /// `#[serde(crate = "...")]` of every model: the runtime's serde, as text, made once.
+    serde_crate: String,
 }
 
 pub(crate) fn emit(api: &Api, runtime: &syn::Path) -> TokenStream {
-    let e = Emitter { api, rt: runtime };
+    let e = Emitter {
+        api,
+        rt: runtime,
+        serde_crate: format!("{}::__private::serde", path_text(runtime)),
+    };
     let models = e.models();
     let client = e.client();
     quote! {
@@ -67,22 +73,6 @@ impl Emitter<'_> {
             }
         }
     }
-
-    /// The runtime's path as text, for attributes that take a string (`#[serde(crate)]`).
-    fn rt_text(&self) -> String {
-        let segments: Vec<String> = self
-            .rt
-            .segments
-            .iter()
-            .map(|s| s.ident.to_string())
-            .collect();
-        let lead = if self.rt.leading_colon.is_some() {
-            "::"
-        } else {
-            ""
-        };
-        format!("{lead}{}", segments.join("::"))
-    }
 }
 
 /// `#[doc]` attributes for spec text. Indentation is dropped so that rustdoc never reads
@@ -108,4 +98,15 @@ pub(crate) fn doc_attrs(doc: Option<&str>) -> TokenStream {
         out.extend(quote!(#[doc = " ```"]));
     }
     out
+}
+
+/// A path as text (`::wa_runtime`), for attributes that take a string.
+fn path_text(path: &syn::Path) -> String {
+    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let lead = if path.leading_colon.is_some() {
+        "::"
+    } else {
+        ""
+    };
+    format!("{lead}{}", segments.join("::"))
 }

@@ -315,7 +315,7 @@ impl Emitter<'_> {
         } else {
             quote!(, #serde)
         };
-        let path = format!("{}::__private::serde", self.rt_text());
+        let path = &self.serde_crate;
         quote! {
             #[derive(#derives, Serialize, Deserialize)]
             #[serde(crate = #path #serde)]
