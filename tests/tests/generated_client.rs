@@ -4,7 +4,7 @@
 use futures::StreamExt;
 use serde_json::json;
 use wa_client::models;
-use wa_client::{BearerToken, Client, Config, Error};
+use wa_client::{BearerToken, Client, Config, Error, UnrecognizedReason};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -93,7 +93,8 @@ async fn message_decodes_every_response_kind_and_keeps_unknown_ones() {
                 {"label": "Yes", "value": {"input": {"text": "yes"}}}
             ]},
             {"response_type": "pause", "time": 500, "typing": true},
-            {"response_type": "hologram", "beam": 3}
+            {"response_type": "hologram", "beam": 3},
+            {"response_type": "text", "text": 42}
         ]},
         "context": {"global": {"system": {"turn_count": 1}, "session_id": "s"}},
         "user_id": "u-1"
@@ -128,8 +129,26 @@ async fn message_decodes_every_response_kind_and_keeps_unknown_ones() {
     );
     assert!(matches!(&generic[2], models::RuntimeResponseGeneric::Pause(p) if p.time == 500));
     match &generic[3] {
-        models::RuntimeResponseGeneric::Unknown(raw) => assert_eq!(raw["beam"], 3),
+        models::RuntimeResponseGeneric::Unknown(kept) => {
+            assert_eq!(kept.value, json!({"response_type": "hologram", "beam": 3}));
+            assert_eq!(
+                kept.reason,
+                UnrecognizedReason::UnknownTag("hologram".into())
+            );
+        }
         other => panic!("an unknown kind decoded as {other:?}"),
+    }
+    // A kind the client knows, with a body that does not fit: kept, and it says why.
+    match &generic[4] {
+        models::RuntimeResponseGeneric::Unknown(kept) => {
+            assert_eq!(kept.value, json!({"response_type": "text", "text": 42}));
+            let UnrecognizedReason::Invalid { tag, error } = &kept.reason else {
+                panic!("{:?}", kept.reason);
+            };
+            assert_eq!(tag, "text");
+            assert!(error.contains("integer `42`"), "{error}");
+        }
+        other => panic!("a text item whose text is a number decoded as {other:?}"),
     }
 }
 

@@ -121,3 +121,40 @@ async fn logs_name_the_operation_attempt_and_status_but_no_secret() {
     assert_clean(&logs);
     assert!(!logs.contains("token-1"), "the access token leaked: {logs}");
 }
+
+#[tokio::test]
+async fn an_item_whose_body_does_not_fit_its_kind_is_logged_as_a_warning() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::WARN)
+        .with_writer(captured.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::callsite::rebuild_interest_cache();
+
+    let service = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "output": {"generic": [
+                {"response_type": "pause", "time": "soon"},
+                {"response_type": "hologram", "beam": 3}
+            ]},
+            "user_id": "u-1"
+        })))
+        .mount(&service)
+        .await;
+    let client = client(&service, wa_client::BearerToken::new("t"));
+    let answer = client.message("a", "e", "s", None).await.unwrap();
+    assert_eq!(answer.output.generic.as_ref().map(Vec::len), Some(2));
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("WARN"), "{logs}");
+    assert!(logs.contains("union=\"RuntimeResponseGeneric\""), "{logs}");
+    assert!(
+        logs.contains("tag `pause` but invalid type: string \"soon\""),
+        "{logs}"
+    );
+    // A kind the client does not know is news, not a fault: not a warning.
+    assert!(!logs.contains("hologram"), "{logs}");
+}

@@ -14,7 +14,7 @@
 //! Generated code names this crate by absolute paths (`::wa_runtime::...`).
 //!
 //! Modules are layered: each uses only those listed before it.
-//! `secret`, `error` → `headers`, `encoding`, `binary` → `auth` → `config` → `env` →
+//! `secret`, `error`, `tagged` → `headers`, `encoding`, `binary` → `auth` → `config` → `env` →
 //! `response`, `stream` → `transport`.
 
 // Generated code in doc tests and in this crate names the runtime by its absolute path.
@@ -30,6 +30,7 @@ mod headers;
 mod response;
 mod secret;
 mod stream;
+mod tagged;
 mod transport;
 
 pub use auth::{
@@ -45,6 +46,7 @@ pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 pub use response::Response;
 pub use secret::Secret;
 pub use stream::EventStream;
+pub use tagged::{Unrecognized, UnrecognizedReason};
 pub use transport::{Location, RawResponse, Request, Runtime, encode_path, paginate};
 pub use wa_macros::include_api;
 
@@ -61,4 +63,6 @@ pub mod __private {
     pub use indexmap;
     pub use serde;
     pub use serde_json;
+
+    pub use crate::tagged::TaggedValue;
 }

@@ -59,7 +59,17 @@ impl Emitter<'_> {
                 let wires: Vec<_> = variants.iter().map(|v| v.wire_value.as_str()).collect();
                 let docs = wires.iter().map(|w| format!(" `{w}`"));
                 let attrs = self.serde_attrs(
-                    quote!(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord),
+                    quote!(
+                        Debug,
+                        Clone,
+                        PartialEq,
+                        Eq,
+                        Hash,
+                        PartialOrd,
+                        Ord,
+                        Serialize,
+                        Deserialize
+                    ),
                     quote!(),
                 );
                 quote! {
@@ -116,9 +126,18 @@ impl Emitter<'_> {
                     }
                     doc
                 });
-                let unknown_doc =
-                    format!(" A `{tag}` this client does not know yet, kept whole as JSON.");
-                let attrs = self.serde_attrs(quote!(Debug, Clone, PartialEq), quote!(tag = #tag));
+                let unknown_doc = format!(
+                    " A value no variant took, kept whole with the reason: its `{tag}` is unknown \
+                     (the service is newer than the spec) or missing, or its `{tag}` is known but \
+                     the value does not fit (logged as a warning)."
+                );
+                // Deserialize is written out: serde's `untagged` fallback would buffer the value
+                // twice and drop the reason a value fell back.
+                let attrs = self.serde_attrs(
+                    quote!(Debug, Clone, PartialEq, Serialize),
+                    quote!(tag = #tag),
+                );
+                let deserialize = self.tagged_deserialize(&name, tag, variants, &unknown);
                 quote! {
                     #doc
                     #attrs
@@ -126,14 +145,18 @@ impl Emitter<'_> {
                         #( #[doc = #docs] #[serde(rename = #tags)] #names(#tys), )*
                         #[doc = #unknown_doc]
                         #[serde(untagged)]
-                        #unknown(#rt::__private::serde_json::Value),
+                        #unknown(#rt::Unrecognized),
                     }
+                    #deserialize
                 }
             }
             TypeKind::Untagged { variants } => {
                 let names = variants.iter().map(|v| ident(&v.rust_name));
                 let tys = variants.iter().map(|v| self.rust_type(&v.ty, &here));
-                let attrs = self.serde_attrs(quote!(Debug, Clone, PartialEq), quote!(untagged));
+                let attrs = self.serde_attrs(
+                    quote!(Debug, Clone, PartialEq, Serialize, Deserialize),
+                    quote!(untagged),
+                );
                 quote! {
                     #doc
                     ///
@@ -165,9 +188,9 @@ impl Emitter<'_> {
             }
         });
         let derives = if s.all_optional() && !s.fields.iter().any(|f| f.flatten) {
-            quote!(Debug, Clone, PartialEq, Default)
+            quote!(Debug, Clone, PartialEq, Default, Serialize, Deserialize)
         } else {
-            quote!(Debug, Clone, PartialEq)
+            quote!(Debug, Clone, PartialEq, Serialize, Deserialize)
         };
         let attrs = self.serde_attrs(derives, quote!());
         let constructor = (!s.all_optional() || s.fields.iter().any(|f| f.flatten))
@@ -180,6 +203,53 @@ impl Emitter<'_> {
                 #additional
             }
             #constructor
+        }
+    }
+
+    /// `Deserialize` of a tagged union: the value is read once, the tag picks the variant, and
+    /// anything else becomes the `unknown` variant with the reason.
+    fn tagged_deserialize(
+        &self,
+        name: &proc_macro2::Ident,
+        tag: &str,
+        variants: &[crate::ir::UnionVariant],
+        unknown: &proc_macro2::Ident,
+    ) -> TokenStream {
+        let rt = self.rt;
+        let union = name.to_string();
+        let read = quote! {
+            let value = #rt::__private::TaggedValue::read(deserializer, #tag)?;
+        };
+        let body = if variants.is_empty() {
+            quote! {
+                #read
+                ::std::result::Result::Ok(Self::#unknown(value.unrecognized(#union)))
+            }
+        } else {
+            let tags = variants
+                .iter()
+                .map(|v| v.tag.as_deref().unwrap_or_default());
+            let names = variants.iter().map(|v| ident(&v.rust_name));
+            quote! {
+                #read
+                let decoded = match value.tag() {
+                    #( ::std::option::Option::Some(#tags) => value.decode().map(Self::#names), )*
+                    _ => return ::std::result::Result::Ok(Self::#unknown(value.unrecognized(#union))),
+                };
+                ::std::result::Result::Ok(
+                    decoded.unwrap_or_else(|error| Self::#unknown(value.invalid(#union, error))),
+                )
+            }
+        };
+        quote! {
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: #rt::__private::serde::Deserializer<'de>,
+                {
+                    #body
+                }
+            }
         }
     }
 
@@ -306,7 +376,7 @@ impl Emitter<'_> {
         }
     }
 
-    /// The derives and `#[serde]` attribute every serde model carries; serde comes through the
+    /// The derives (`derives`, serde's included) and `#[serde]` attribute of a serde model; serde comes through the
     /// runtime (imported at the top of `models`), so crates using `include_api!` need no serde
     /// dependency.
     fn serde_attrs(&self, derives: TokenStream, serde: TokenStream) -> TokenStream {
@@ -317,7 +387,7 @@ impl Emitter<'_> {
         };
         let path = &self.serde_crate;
         quote! {
-            #[derive(#derives, Serialize, Deserialize)]
+            #[derive(#derives)]
             #[serde(crate = #path #serde)]
         }
     }

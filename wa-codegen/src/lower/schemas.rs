@@ -1,6 +1,6 @@
 //! Schemas → models: structs, open enums, tagged and untagged unions, aliases.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use openapiv3::{
     AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
@@ -495,6 +495,7 @@ impl<'a> Lowerer<'a, '_> {
         }
         let mut names = Namespace::new();
         let mut variants = Vec::new();
+        let mut keys_by_tag: HashMap<String, String> = HashMap::new();
         for (tag, target, at) in targets {
             let Some((schema, key)) = self.component(&target, &at) else {
                 continue;
@@ -506,6 +507,16 @@ impl<'a> Lowerer<'a, '_> {
                 );
                 continue;
             }
+            if let Some(first) = keys_by_tag.get(&tag) {
+                self.cx.error(
+                    &at,
+                    format!(
+                        "tag `{tag}` names both `{first}` and `{key}`; a tag must pick one schema"
+                    ),
+                );
+                continue;
+            }
+            keys_by_tag.insert(tag.clone(), key.clone());
             variants.push(UnionVariant {
                 rust_name: names.claim(&type_name(&tag)),
                 tag: Some(tag),
