@@ -233,14 +233,17 @@ async fn idioms_of_published_specs_on_the_wire() {
     // An undeclared path parameter next to literal text is a string argument, one segment.
     let call = client.fetch_call("CA/1").await.unwrap().into_body();
     assert_eq!(call.status, Some(pi::models::Status::Active));
-    assert_eq!(call.parent, None);
+    // Optional and nullable: the `null` sent is told apart from a missing field.
+    assert_eq!(call.parent, Some(None));
     assert_eq!(call.created.as_deref(), Some("2026-11-28"));
     // `readOnly` (here through an annotating `allOf` member) is kept when an answer is
     // encoded again, and left out of a request that does not set it.
     let sent = serde_json::to_value(&call).unwrap();
     assert_eq!(sent["created"], "2026-11-28", "{sent}");
+    assert_eq!(sent.get("parent"), Some(&serde_json::Value::Null), "{sent}");
     let fresh = serde_json::to_value(pi::models::Call::new("CA2".into())).unwrap();
     assert!(fresh.get("created").is_none(), "{fresh}");
+    assert!(fresh.get("parent").is_none(), "{fresh}");
 
     // A union as a path parameter is written in the simple style.
     client
@@ -431,10 +434,10 @@ async fn openapi_31_constructs_on_the_wire() {
         stored.shape,
         o::models::Shape::Square(o::models::Square { side: 2 })
     );
-    assert_eq!(stored.owner, None);
-    assert_eq!(stored.parent, None);
-    assert_eq!(stored.color, None);
-    assert_eq!(stored.labels[0].note, None);
+    assert_eq!(stored.owner, Some(None));
+    assert_eq!(stored.parent, Some(None));
+    assert_eq!(stored.color, Some(None));
+    assert_eq!(stored.labels[0].note, Some(None));
     // A type list is a union; a tuple an array of the union of its item types.
     assert_eq!(stored.size, o::models::StoredSize::Integer(3));
     assert_eq!(

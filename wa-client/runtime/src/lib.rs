@@ -14,7 +14,7 @@
 //! Generated code names this crate by absolute paths (`::wa_runtime::...`).
 //!
 //! Modules are layered: each uses only those listed before it.
-//! `secret`, `error`, `tagged` → `headers`, `encoding`, `binary` → `auth` → `config` → `env` →
+//! `secret`, `error`, `tagged`, `nullable` → `headers`, `encoding`, `binary` → `auth` → `config` → `env` →
 //! `response`, `stream` → `transport`.
 
 // Generated code in doc tests and in this crate names the runtime by its absolute path.
@@ -27,6 +27,7 @@ mod encoding;
 mod env;
 pub mod error;
 mod headers;
+mod nullable;
 mod response;
 mod secret;
 mod stream;
@@ -64,5 +65,9 @@ pub mod __private {
     pub use serde;
     pub use serde_json;
 
+    /// Reading optional nullable fields (`Option<Option<T>>`).
+    pub mod nullable {
+        pub use crate::nullable::deserialize;
+    }
     pub use crate::tagged::TaggedValue;
 }

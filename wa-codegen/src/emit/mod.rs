@@ -17,13 +17,17 @@ pub(crate) struct Emitter<'a> {
     rt: &'a syn::Path,
     /// `#[serde(crate = "...")]` of every model: the runtime's serde, as text, made once.
     serde_crate: String,
+    /// The runtime's path as text, for other attributes that name it in a string.
+    runtime_text: String,
 }
 
 pub(crate) fn emit(api: &Api, runtime: &syn::Path) -> TokenStream {
+    let runtime_text = path_text(runtime);
     let e = Emitter {
         api,
         rt: runtime,
-        serde_crate: format!("{}::__private::serde", path_text(runtime)),
+        serde_crate: format!("{runtime_text}::__private::serde"),
+        runtime_text,
     };
     let models = e.models();
     let client = e.client();

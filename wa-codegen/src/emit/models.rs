@@ -301,6 +301,8 @@ impl Emitter<'_> {
             attrs.push(quote!(rename = #wire));
         }
         let optional = f.is_optional();
+        // Optional and nullable: absent, `null` and a value are three states, kept apart.
+        let three_states = !f.required && f.nullable && !f.flatten;
         // A `readOnly` value is written back when present, so an answer decoded and encoded
         // again (a proxy, a log, a cache) keeps it; requests leave it `None`.
         if !f.required || f.read_only {
@@ -309,11 +311,20 @@ impl Emitter<'_> {
         if optional {
             attrs.push(quote!(default));
         }
-        let ty = if optional {
+        if three_states {
+            let read = format!("{}::__private::nullable::deserialize", self.runtime_text);
+            attrs.push(quote!(deserialize_with = #read));
+        }
+        let ty = if three_states {
+            quote!(::std::option::Option<::std::option::Option<#inner>>)
+        } else if optional {
             quote!(::std::option::Option<#inner>)
         } else {
             inner
         };
+        let three_states = three_states.then(|| {
+            quote!(#[doc = ""] #[doc = " `Some(None)` sends an explicit `null`; `None` leaves the field out."])
+        });
         let read_only = f.read_only.then(
             || quote!(#[doc = ""] #[doc = " Set by the service: leave it `None` in requests."]),
         );
@@ -321,6 +332,7 @@ impl Emitter<'_> {
         quote! {
             #doc
             #read_only
+            #three_states
             #serde
             pub #name: #ty,
         }
