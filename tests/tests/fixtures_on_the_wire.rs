@@ -467,16 +467,73 @@ async fn openapi_31_binary_part_is_sent_as_bytes() {
     let body = o::models::UploadRequest {
         file: vec![0u8, 159, 146, 150].into(),
         note: None,
+        preview: Some(Some(vec![7u8, 8, 9].into())),
     };
     client.upload(&body).await.unwrap();
     let request = only_request(&server).await;
     let text = String::from_utf8_lossy(&request.body);
     assert!(text.contains("name=\"file\""), "{text}");
     assert!(!text.contains("name=\"note\""), "{text}");
+    assert!(text.contains("name=\"preview\""), "{text}");
     assert!(
         request.body.windows(4).any(|w| w == [0u8, 159, 146, 150]),
         "the bytes are sent as they are"
     );
+
+    // An optional nullable file holding `null` is left out, as multipart has no null.
+    server.reset().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let body = o::models::UploadRequest {
+        preview: Some(None),
+        ..body
+    };
+    client.upload(&body).await.unwrap();
+    let text = String::from_utf8_lossy(&only_request(&server).await.body).into_owned();
+    assert!(!text.contains("name=\"preview\""), "{text}");
+}
+
+#[tokio::test]
+async fn pages_whose_cursor_and_items_may_be_null_are_followed_to_the_end() {
+    use futures::TryStreamExt;
+    use wa_tests::openapi_31 as o;
+    use wiremock::matchers::query_param;
+    let server = MockServer::start().await;
+    Mock::given(path("/labels"))
+        .and(query_param("cursor", "2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "labels": null,
+            "pagination": {"next_cursor": "3"}
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(path("/labels"))
+        .and(query_param("cursor", "3"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "labels": [{"name": "c"}],
+            "pagination": null
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(path("/labels"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "labels": [{"name": "a"}, {"name": "b"}],
+            "pagination": {"next_cursor": "2"}
+        })))
+        .with_priority(10)
+        .mount(&server)
+        .await;
+    let client = o::Client::new(config(&server)).unwrap();
+    let labels: Vec<_> = client
+        .list_labels_all(&Default::default())
+        .try_collect()
+        .await
+        .unwrap();
+    let names: Vec<_> = labels.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["a", "b", "c"]);
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
 }
 
 #[tokio::test]

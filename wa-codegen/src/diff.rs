@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::ir::{Api, BodyKind, Operation, Struct, Success, TypeDef, TypeKind, TypeRef};
+use crate::ir::{
+    Api, BodyKind, FieldShape, Operation, Struct, Success, TypeDef, TypeKind, TypeRef,
+};
 
 /// A change's effect on code that compiles against the old API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -215,10 +217,10 @@ fn struct_fields(api: &Api, s: &Struct) -> BTreeMap<String, String> {
         .iter()
         .map(|f| {
             let ty = type_text(api, &f.ty);
-            let ty = if !f.is_optional() {
-                ty
-            } else {
-                format!("Option<{ty}>")
+            let ty = match f.shape() {
+                FieldShape::Plain => ty,
+                FieldShape::Optional => format!("Option<{ty}>"),
+                FieldShape::Nullable => format!("Option<Option<{ty}>>"),
             };
             (f.rust_name.clone(), ty)
         })

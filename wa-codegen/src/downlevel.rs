@@ -532,7 +532,6 @@ fn schema31(map: &mut Map<String, Value>) {
             map.insert(exclusive.into(), Value::Bool(true));
         }
     }
-    content_keywords(map);
     tuple_items(map);
     if let Some(Value::Array(values)) = map.get_mut("enum")
         && values.iter().any(Value::is_null)
@@ -544,6 +543,8 @@ fn schema31(map: &mut Map<String, Value>) {
         map.insert("nullable".into(), Value::Bool(true));
     }
     type_list(map);
+    // After `type_list`, so that `[string, 'null']` is a string here too.
+    content_keywords(map);
 }
 
 /// `contentEncoding`/`contentMediaType` replace 3.0's `format: binary` for raw bytes;

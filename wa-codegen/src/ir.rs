@@ -224,8 +224,8 @@ pub struct MultipartPart {
     pub field: String,
     /// `format: binary`: sent as a file; otherwise as text.
     pub file: bool,
-    /// The field is an `Option`: the part is left out when it is `None`.
-    pub optional: bool,
+    /// How the field wraps its value: the part is left out when there is none.
+    pub shape: FieldShape,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -261,13 +261,15 @@ pub enum StatusBody {
 pub struct Pagination {
     pub cursor_param: String,
     pub items_field: String,
-    /// False when the items field may be left out (an empty page).
-    pub items_required: bool,
+    /// How the items field is wrapped: `Vec<T>`, `Option<Vec<T>>` (may be left out) or
+    /// `Option<Option<Vec<T>>>` (may also be `null`).
+    pub items_shape: FieldShape,
     pub item_type: TypeRef,
     /// Field of the response holding the pagination object, and its field with the next cursor.
     pub pagination_field: String,
+    pub pagination_shape: FieldShape,
     pub next_cursor_field: String,
-    pub pagination_required: bool,
+    pub next_cursor_shape: FieldShape,
 }
 
 /// A type as used by a field, parameter or body.
@@ -455,11 +457,33 @@ pub(crate) fn renumber(api: &mut Api, new_index: &[Option<usize>]) {
         .collect();
 }
 
+/// How a field's type wraps its value type `T`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldShape {
+    /// `T`: required and not nullable.
+    Plain,
+    /// `Option<T>`: not required, nullable, or set by the service only.
+    Optional,
+    /// `Option<Option<T>>`: not required and nullable, so absent, `null` and a value are three
+    /// states.
+    Nullable,
+}
+
 impl Field {
     /// Whether the field is an `Option`: not required, nullable, or set by the service only
     /// (`readOnly`, absent from requests).
     pub fn is_optional(&self) -> bool {
         !self.required || self.nullable || self.read_only
+    }
+
+    pub fn shape(&self) -> FieldShape {
+        if !self.required && self.nullable && !self.flatten {
+            FieldShape::Nullable
+        } else if self.is_optional() {
+            FieldShape::Optional
+        } else {
+            FieldShape::Plain
+        }
     }
 }
 

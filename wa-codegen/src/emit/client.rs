@@ -5,8 +5,8 @@ use quote::{format_ident, quote};
 
 use super::{Emitter, doc_attrs, ident};
 use crate::ir::{
-    BodyKind, MultipartPart, Operation, Param, ParamLocation, PathPart, QueryStyle, StatusBody,
-    Success, TypeKind, TypeRef,
+    BodyKind, FieldShape, MultipartPart, Operation, Param, ParamLocation, PathPart, QueryStyle,
+    StatusBody, Success, TypeKind, TypeRef,
 };
 
 impl Emitter<'_> {
@@ -230,20 +230,29 @@ impl Emitter<'_> {
             let next = ident(&p.next_cursor_field);
             let cursor = ident(&p.cursor_param);
             let others = op.required_params.iter().map(|p| ident(&p.rust_name));
-            let pagination = if p.pagination_required {
-                quote!(::std::option::Option::Some(&page.#page_field))
-            } else {
-                quote!(page.#page_field.as_ref())
+            let pagination = match p.pagination_shape {
+                FieldShape::Plain => quote!(::std::option::Option::Some(&page.#page_field)),
+                FieldShape::Optional => quote!(page.#page_field.as_ref()),
+                FieldShape::Nullable => {
+                    quote!(page.#page_field.as_ref().and_then(::std::option::Option::as_ref))
+                }
+            };
+            let next_cursor = match p.next_cursor_shape {
+                FieldShape::Plain => quote!(::std::option::Option::Some(p.#next.clone())),
+                FieldShape::Optional => quote!(p.#next.clone()),
+                FieldShape::Nullable => quote!(p.#next.clone().flatten()),
             };
             let doc = format!(
                 " Every item of [`Self::{}`], page after page, following `{}` until the last page.",
                 op.method_name, p.next_cursor_field
             );
             let other_args = self.required_args(op, &models, &quote!('a));
-            let page_items = if p.items_required {
-                quote!(page.#items)
-            } else {
-                quote!(page.#items.unwrap_or_default())
+            // The other parameters carry over; with none, `..params` would be a needless update.
+            let rest = (params.params.len() > 1).then(|| quote!(..params));
+            let page_items = match p.items_shape {
+                FieldShape::Plain => quote!(page.#items),
+                FieldShape::Optional => quote!(page.#items.unwrap_or_default()),
+                FieldShape::Nullable => quote!(page.#items.flatten().unwrap_or_default()),
             };
             out.extend(quote! {
             #[doc = #doc]
@@ -253,8 +262,8 @@ impl Emitter<'_> {
                 #rt::paginate(params.clone(), move |params: models::#params_ty| async move {
                     let page = self.#name(#(#others,)* &params).await?.into_body();
                     let next = #pagination
-                        .and_then(|p| p.#next.clone())
-                        .map(|cursor| models::#params_ty { #cursor: ::std::option::Option::Some(cursor), ..params });
+                        .and_then(|p| #next_cursor)
+                        .map(|cursor| models::#params_ty { #cursor: ::std::option::Option::Some(cursor), #rest });
                     ::std::result::Result::Ok((#page_items, next))
                 })
             }
@@ -417,10 +426,15 @@ impl Emitter<'_> {
         let parts = parts.iter().map(|part| {
         let field = ident(&part.field);
         let wire = &part.wire_name;
-        match (part.file, part.optional) {
-            (true, false) => quote!(form.bytes(#wire, &body.#field);),
-            (true, true) => quote! {
+        match (part.file, part.shape) {
+            (true, FieldShape::Plain) => quote!(form.bytes(#wire, &body.#field);),
+            (true, FieldShape::Optional) => quote! {
                 if let ::std::option::Option::Some(value) = &body.#field { form.bytes(#wire, value); }
+            },
+            (true, FieldShape::Nullable) => quote! {
+                if let ::std::option::Option::Some(::std::option::Option::Some(value)) = &body.#field {
+                    form.bytes(#wire, value);
+                }
             },
             (false, _) => quote!(form.text(#wire, &body.#field)?;),
         }

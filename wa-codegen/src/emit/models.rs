@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Emitter, doc_attrs, ident};
-use crate::ir::{Field, ParamsStruct, StatusBody, Struct, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Field, FieldShape, ParamsStruct, StatusBody, Struct, TypeDef, TypeKind, TypeRef};
 
 impl Emitter<'_> {
     pub(super) fn models(&self) -> TokenStream {
@@ -302,7 +302,7 @@ impl Emitter<'_> {
         }
         let optional = f.is_optional();
         // Optional and nullable: absent, `null` and a value are three states, kept apart.
-        let three_states = !f.required && f.nullable && !f.flatten;
+        let three_states = f.shape() == FieldShape::Nullable;
         // A `readOnly` value is written back when present, so an answer decoded and encoded
         // again (a proxy, a log, a cache) keeps it; requests leave it `None`.
         if !f.required || f.read_only {

@@ -429,7 +429,7 @@ impl<'a> Lowerer<'a, '_> {
                         wire_name: f.wire_name.clone(),
                         field: f.rust_name.clone(),
                         file: f.ty == TypeRef::Bytes,
-                        optional: f.is_optional(),
+                        shape: f.shape(),
                     })
                     .collect();
                 let additional = model.additional.as_ref().map(|(field, _)| field.clone());
@@ -630,11 +630,12 @@ impl<'a> Lowerer<'a, '_> {
             Some(Pagination {
                 cursor_param: cursor.rust_name.clone(),
                 items_field: items.rust_name.clone(),
-                items_required: !items.is_optional(),
+                items_shape: items.shape(),
                 item_type: (**item_type).clone(),
                 pagination_field: f.rust_name.clone(),
                 next_cursor_field: next.rust_name.clone(),
-                pagination_required: !f.is_optional(),
+                next_cursor_shape: next.shape(),
+                pagination_shape: f.shape(),
             })
         })
     }
