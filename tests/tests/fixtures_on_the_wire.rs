@@ -424,10 +424,23 @@ async fn openapi_31_constructs_on_the_wire() {
     let client = o::Client::new(config(&server)).unwrap();
 
     // A member's `const` is its tag: written by the union, not by the member.
-    let circle = o::models::Shape::Circle(o::models::Circle { radius: 1.5 });
+    let circle = o::models::Shape::Circle(o::models::Circle {
+        radius: 1.5,
+        label: None,
+    });
     let stored = client.create_shape(&circle).await.unwrap().into_body();
     let sent: serde_json::Value = only_request(&server).await.body_json().unwrap();
     assert_eq!(sent, json!({"kind": "circle", "radius": 1.5}));
+
+    // An optional nullable field sends an explicit `null` when asked to.
+    let cleared = o::models::Shape::Circle(o::models::Circle {
+        radius: 1.5,
+        label: Some(None),
+    });
+    client.create_shape(&cleared).await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let sent: serde_json::Value = requests.last().unwrap().body_json().unwrap();
+    assert_eq!(sent, json!({"kind": "circle", "radius": 1.5, "label": null}));
 
     // `type: [T, 'null']`, a `{type: 'null'}` union member and `null` in an enum read null.
     assert_eq!(
