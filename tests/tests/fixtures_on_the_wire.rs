@@ -440,7 +440,10 @@ async fn openapi_31_constructs_on_the_wire() {
     client.create_shape(&cleared).await.unwrap();
     let requests = server.received_requests().await.unwrap();
     let sent: serde_json::Value = requests.last().unwrap().body_json().unwrap();
-    assert_eq!(sent, json!({"kind": "circle", "radius": 1.5, "label": null}));
+    assert_eq!(
+        sent,
+        json!({"kind": "circle", "radius": 1.5, "label": null})
+    );
 
     // `type: [T, 'null']`, a `{type: 'null'}` union member and `null` in an enum read null.
     assert_eq!(

@@ -235,6 +235,15 @@ impl<'a> Chat<'a> {
                 RuntimeResponseGeneric::EndSession(_) => {
                     writeln!(out, "assistant> (the assistant ended the conversation)")?;
                 }
+                // Kept whole, with why no variant took it (a newer kind, or one that does not
+                // fit the spec).
+                RuntimeResponseGeneric::Unknown(kept) => {
+                    writeln!(
+                        out,
+                        "assistant> [a response this client cannot read: {}]",
+                        kept.reason
+                    )?;
+                }
                 other => {
                     let kind = serde_json::to_value(other)
                         .ok()
