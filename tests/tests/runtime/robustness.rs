@@ -433,3 +433,63 @@ async fn one_endless_event_is_cut_at_the_body_limit_while_many_small_ones_pass()
     );
     assert!(events.next().await.is_none(), "the stream ends there");
 }
+
+#[tokio::test]
+async fn response_items_of_any_shape_are_kept_with_the_reason_and_never_fail_the_call() {
+    use wa_client::UnrecognizedReason::{Invalid, MissingTag, UnknownTag};
+    use wa_client::models::RuntimeResponseGeneric as Item;
+
+    let deep = (0..100).fold(serde_json::json!("bottom"), |v, _| serde_json::json!([v]));
+    let items = serde_json::json!([
+        "just a string",
+        42,
+        null,
+        {"text": "no response_type at all"},
+        {"response_type": 5, "text": "a tag that is a number"},
+        {"response_type": null},
+        {"response_type": "text", "text": {"nested": true}},
+        {"response_type": "pause", "time": 1.5e300},
+        {"response_type": "image", "source": "https://example.com/a.png", "channels": "all"},
+        {"response_type": "user_defined", "user_defined": {"deep": deep}},
+        {"response_type": "carousel", "cards": [deep]},
+        {"response_type": "text", "text": "fine \u{1F600} \"quoted\""}
+    ]);
+    let server = MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "output": {"generic": items},
+                "user_id": "u"
+            })),
+        )
+        .mount(&server)
+        .await;
+    let answer = client(&server, wa_client::BearerToken::new("t"))
+        .message(ASSISTANT, ENVIRONMENT, "s", None)
+        .await
+        .expect("odd items never fail the call")
+        .into_body();
+    let got = answer.output.generic.expect("items");
+    assert_eq!(got.len(), 12);
+
+    let reason = |item: &Item| match item {
+        Item::Unknown(kept) => Some(kept.reason.clone()),
+        _ => None,
+    };
+    for (i, item) in got.iter().enumerate().take(6) {
+        assert_eq!(reason(item), Some(MissingTag), "item {i}: {item:?}");
+    }
+    for (i, tag) in [(6, "text"), (7, "pause"), (8, "image")] {
+        assert!(
+            matches!(reason(&got[i]), Some(Invalid { tag: t, .. }) if t == tag),
+            "item {i}: {:?}",
+            got[i]
+        );
+    }
+    assert!(matches!(&got[9], Item::UserDefined(_)), "{:?}", got[9]);
+    assert_eq!(reason(&got[10]), Some(UnknownTag("carousel".into())));
+    assert!(matches!(&got[11], Item::Text(t) if t.text == "fine \u{1F600} \"quoted\""));
+
+    // Nothing is lost: each item encodes back to exactly what was sent, in order.
+    assert_eq!(serde_json::to_value(&got).unwrap(), items);
+}
