@@ -60,16 +60,22 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
     }
 }
 
-#[tokio::test]
-async fn logs_name_the_operation_attempt_and_status_but_no_secret() {
+/// Everything logged at `level` or above on this thread, until the guard is dropped.
+fn capture(level: tracing::Level) -> (Captured, tracing::subscriber::DefaultGuard) {
     let captured = Captured::default();
     let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
+        .with_max_level(level)
         .with_writer(captured.clone())
         .with_ansi(false)
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let guard = tracing::subscriber::set_default(subscriber);
     tracing::callsite::rebuild_interest_cache();
+    (captured, guard)
+}
+
+#[tokio::test]
+async fn logs_name_the_operation_attempt_and_status_but_no_secret() {
+    let (captured, _guard) = capture(tracing::Level::TRACE);
 
     let iam = echoing_iam().await;
     let issuer = TokenIssuer::new(Duration::from_secs(3600));
@@ -124,14 +130,7 @@ async fn logs_name_the_operation_attempt_and_status_but_no_secret() {
 
 #[tokio::test]
 async fn an_item_whose_body_does_not_fit_its_kind_is_logged_as_a_warning() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::WARN)
-        .with_writer(captured.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-    tracing::callsite::rebuild_interest_cache();
+    let (captured, _guard) = capture(tracing::Level::WARN);
 
     let service = MockServer::start().await;
     Mock::given(method("POST"))
