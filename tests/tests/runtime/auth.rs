@@ -252,14 +252,6 @@ async fn concurrent_calls_share_one_failed_token_request() {
     assert!(service.received_requests().await.unwrap().is_empty());
 }
 
-/// A JWT with these claims (the signature is not checked by the client).
-fn jwt(claims: serde_json::Value) -> String {
-    format!(
-        "{}.{}.c2lnbmF0dXJl",
-        b64(br#"{"alg":"RS256","typ":"JWT"}"#, true),
-        b64(claims.to_string().as_bytes(), true)
-    )
-}
 
 #[tokio::test]
 async fn cloud_pak_for_data_posts_credentials_and_refreshes_by_the_jwt_exp_claim() {

@@ -154,14 +154,6 @@ async fn absurd_token_lifetimes_from_iam_neither_panic_nor_break_the_client() {
     }
 }
 
-/// A JWT with these claims (unsigned; the client does not check signatures).
-fn jwt(claims: serde_json::Value) -> String {
-    format!(
-        "{}.{}.c2ln",
-        b64(br#"{"alg":"RS256","typ":"JWT"}"#, true),
-        b64(claims.to_string().as_bytes(), true)
-    )
-}
 
 #[tokio::test]
 async fn absurd_jwt_claims_from_cloud_pak_neither_panic_nor_break_the_client() {
