@@ -252,7 +252,6 @@ async fn concurrent_calls_share_one_failed_token_request() {
     assert!(service.received_requests().await.unwrap().is_empty());
 }
 
-
 #[tokio::test]
 async fn cloud_pak_for_data_posts_credentials_and_refreshes_by_the_jwt_exp_claim() {
     let start = std::time::SystemTime::now()

@@ -154,7 +154,6 @@ async fn absurd_token_lifetimes_from_iam_neither_panic_nor_break_the_client() {
     }
 }
 
-
 #[tokio::test]
 async fn absurd_jwt_claims_from_cloud_pak_neither_panic_nor_break_the_client() {
     let claims = [

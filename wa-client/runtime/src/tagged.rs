@@ -581,4 +581,73 @@ mod tests {
             "a tuple of two takes no third element"
         );
     }
+
+    /// What generated code does, by hand: a union whose variant is itself a union with
+    /// another tag, so the inner one reads from the outer one's buffer.
+    #[derive(Debug, PartialEq)]
+    enum Outer {
+        Shape(Inner),
+        Unknown(Unrecognized),
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Inner {
+        Circle(Circle),
+        Unknown(Unrecognized),
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Circle {
+        radius: f64,
+    }
+
+    impl<'de> Deserialize<'de> for Outer {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let value = TaggedValue::read(d, "kind")?;
+            let decoded = match value.tag() {
+                Some("shape") => value.decode().map(Self::Shape),
+                _ => return Ok(Self::Unknown(value.unrecognized("Outer"))),
+            };
+            Ok(decoded.unwrap_or_else(|e| Self::Unknown(value.invalid("Outer", e))))
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Inner {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let value = TaggedValue::read(d, "shape")?;
+            let decoded = match value.tag() {
+                Some("circle") => value.decode().map(Self::Circle),
+                _ => return Ok(Self::Unknown(value.unrecognized("Inner"))),
+            };
+            Ok(decoded.unwrap_or_else(|e| Self::Unknown(value.invalid("Inner", e))))
+        }
+    }
+
+    #[test]
+    fn a_union_inside_a_union_reads_from_the_outer_buffer() {
+        let circle: Vec<Outer> = serde_json::from_str(
+            r#"[{"kind": "shape", "shape": "circle", "radius": 2},
+                {"kind": "shape", "shape": "square", "side": 1},
+                {"kind": "shape", "shape": "circle", "radius": "big"}]"#,
+        )
+        .unwrap();
+        assert_eq!(
+            circle[0],
+            Outer::Shape(Inner::Circle(Circle { radius: 2.0 }))
+        );
+        // The inner union keeps what it does not know, without the outer tag (its variant
+        // never sees it).
+        let Outer::Shape(Inner::Unknown(kept)) = &circle[1] else {
+            panic!("{:?}", circle[1]);
+        };
+        assert_eq!(
+            kept.value,
+            serde_json::json!({"shape": "square", "side": 1})
+        );
+        assert_eq!(kept.reason, UnrecognizedReason::UnknownTag("square".into()));
+        let Outer::Shape(Inner::Unknown(kept)) = &circle[2] else {
+            panic!("{:?}", circle[2]);
+        };
+        assert!(matches!(&kept.reason, UnrecognizedReason::Invalid { tag, .. } if tag == "circle"));
+    }
 }
