@@ -140,6 +140,16 @@ impl Pass {
     }
 
     fn walk_document(&mut self, doc: &mut Value) {
+        // JSON Schema habit: definitions at the root, referenced as `#/$defs/<name>`.
+        if self.v31
+            && let Some(Value::Object(defs)) = doc.as_object_mut().and_then(|d| d.remove("$defs"))
+        {
+            for (name, mut schema) in defs {
+                let at = child("#/$defs", &name);
+                self.schema(&mut schema, &at);
+                self.defs.push((at, schema));
+            }
+        }
         for section in ["paths", "webhooks"] {
             if let Some(map) = doc.get_mut(section).and_then(Value::as_object_mut) {
                 for (key, item) in map.iter_mut() {
@@ -908,6 +918,29 @@ mod tests {
         );
         assert_eq!(moves[0].from, "#/components/schemas/S/$ref");
         assert_eq!(moves[0].to, "#/components/schemas/S/allOf/0");
+    }
+
+    #[test]
+    fn root_defs_are_hoisted_and_refs_follow() {
+        let mut doc = json!({
+            "openapi": "3.1.0",
+            "paths": {},
+            "components": {"schemas": {
+                "S": {"properties": {"a": {"$ref": "#/$defs/A"}}}
+            }},
+            "$defs": {"A": {"type": ["string", "null"]}}
+        });
+        let moves = downlevel(&Ctxt::new("t.yaml"), &mut doc, true);
+        assert_eq!(
+            doc.pointer("/components/schemas/S/properties/a/$ref"),
+            Some(&json!("#/components/schemas/A"))
+        );
+        assert_eq!(
+            doc.pointer("/components/schemas/A"),
+            Some(&json!({"type": "string", "nullable": true}))
+        );
+        assert!(doc.get("$defs").is_none());
+        assert_eq!(moves[0].from, "#/$defs/A");
     }
 
     #[test]
