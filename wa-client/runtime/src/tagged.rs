@@ -15,6 +15,8 @@ use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Seq
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
+use crate::error::snippet;
+
 /// A value of a tagged union that no variant took, kept as sent so that it survives a round
 /// trip (it serializes back to the same JSON), with the reason.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,7 +35,8 @@ pub enum UnrecognizedReason {
     /// The value has no tag, or a tag that is not a string.
     MissingTag,
     /// The tag is known but the value does not fit that variant: the service and the spec
-    /// disagree. This case is also logged as a warning.
+    /// disagree. This case is also logged as a warning. The error is cut at 300 characters
+    /// (tags at 100): the value itself is whole in [`Unrecognized::value`].
     Invalid {
         /// The tag the value carries.
         tag: String,
@@ -103,7 +106,7 @@ impl<'de> TaggedValue<'de> {
     /// The value as [`Unrecognized`], for a missing or unknown tag.
     pub fn unrecognized(self, union: &str) -> Unrecognized {
         let reason = match self.tag() {
-            Some(tag) => UnrecognizedReason::UnknownTag(tag.to_owned()),
+            Some(tag) => UnrecognizedReason::UnknownTag(snippet(tag, 100)),
             None => UnrecognizedReason::MissingTag,
         };
         tracing::debug!(union, %reason, "union value kept as Unknown");
@@ -115,9 +118,10 @@ impl<'de> TaggedValue<'de> {
 
     /// The value as [`Unrecognized`], for a known tag whose variant refused the value.
     pub fn invalid(self, union: &str, error: BufferError) -> Unrecognized {
+        // Bounded: the decoder quotes the value it refused, which may be long.
         let reason = UnrecognizedReason::Invalid {
-            tag: self.tag().unwrap_or_default().to_owned(),
-            error: error.to_string(),
+            tag: snippet(self.tag().unwrap_or_default(), 100),
+            error: snippet(&error.to_string(), 300),
         };
         tracing::warn!(union, %reason, "the value does not fit the variant its tag names; kept as Unknown");
         Unrecognized {
@@ -533,6 +537,29 @@ mod tests {
             serde_json::to_string(&kept).unwrap(),
             r#"{"kind":"text","text":7}"#
         );
+    }
+
+    #[test]
+    fn a_long_refused_value_is_kept_whole_but_quoted_short() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Pause {
+            time: u64,
+        }
+        let long = "x".repeat(100_000);
+        let json = format!(r#"{{"kind": "pause", "time": "{long}"}}"#);
+        let value = read(&json);
+        let error = value.decode::<Pause>().expect_err("text is not a number");
+        assert!(error.to_string().contains(&long), "serde quotes the value");
+        let kept = value.invalid("Item", error);
+        let UnrecognizedReason::Invalid { error, .. } = &kept.reason else {
+            panic!("{:?}", kept.reason);
+        };
+        assert!(error.chars().count() <= 301, "{}", error.len());
+        assert_eq!(kept.value["time"].as_str().map(str::len), Some(100_000));
+        let tag = "t".repeat(10_000);
+        let kept = read(&format!(r#"{{"kind": "{tag}"}}"#)).unrecognized("Item");
+        assert!(kept.to_string().len() < 200, "{kept}");
     }
 
     #[test]
