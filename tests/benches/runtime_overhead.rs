@@ -68,8 +68,8 @@ fn request() -> StatelessMessageRequest {
             text: Some("Hello".into()),
             ..Default::default()
         }),
-        context: None,
         user_id: Some("bench-user".into()),
+        ..Default::default()
     }
 }
 

@@ -42,6 +42,7 @@ async fn query_parameters_follow_their_style() {
         filter: Some(pb::models::Filter {
             kind: Some("cat".into()),
             age: Some(3),
+            ..Default::default()
         }),
         tags: Some(vec!["t1".into(), "t2".into()]),
     };
@@ -96,8 +97,8 @@ async fn form_bodies_are_url_encoded() {
         .await;
     let client = pb::Client::new(config(&server)).unwrap();
     let body = pb::models::SubmitFormRequest {
-        name: "Ada L".into(),
         tags: Some(vec!["x".into(), "y&z".into()]),
+        ..pb::models::SubmitFormRequest::new("Ada L".into())
     };
     client.submit_form(&body).await.unwrap();
     let sent = only_request(&server).await;
@@ -129,18 +130,17 @@ async fn multipart_bodies_send_files_and_fields_and_answers_are_typed_per_status
     let mut meta = wa_client::__private::indexmap::IndexMap::new();
     meta.insert("owner".to_string(), "ada".to_string());
     let body = pb::models::Upload {
-        file: wa_client::__private::bytes::Bytes::from_static(b"\x89PNG raw"),
-        thumbnail: None,
         title: Some("Logo".into()),
         meta: Some(meta),
+        ..pb::models::Upload::new(wa_client::__private::bytes::Bytes::from_static(
+            b"\x89PNG raw",
+        ))
     };
     let first = client.upload(&body).await.unwrap();
     assert_eq!(first.status().as_u16(), 202);
     assert_eq!(
         first.into_body(),
-        pb::models::UploadSuccess::Status202(pb::models::Queued {
-            ticket: "T-1".into()
-        })
+        pb::models::UploadSuccess::Status202(pb::models::Queued::new("T-1".into()))
     );
     let second = client.upload(&body).await.unwrap();
     assert_eq!(second.into_body(), pb::models::UploadSuccess::Status204);
@@ -267,10 +267,7 @@ async fn idioms_of_published_specs_on_the_wire() {
     // An annotated reference is the referenced type, and `required` from an annotating
     // member makes the composed field required.
     let forwarded: pi::models::ForwardedCall = call.clone();
-    let named = pi::models::NamedCall {
-        sid: None,
-        name: "n".into(),
-    };
+    let named = pi::models::NamedCall::new("n".into());
     assert_eq!(forwarded.sid, "CA/1");
     assert_eq!(named.name, "n");
 }
@@ -424,18 +421,15 @@ async fn openapi_31_constructs_on_the_wire() {
     let client = o::Client::new(config(&server)).unwrap();
 
     // A member's `const` is its tag: written by the union, not by the member.
-    let circle = o::models::Shape::Circle(o::models::Circle {
-        radius: 1.5,
-        label: None,
-    });
+    let circle = o::models::Shape::Circle(o::models::Circle::new(1.5));
     let stored = client.create_shape(&circle).await.unwrap().into_body();
     let sent: serde_json::Value = only_request(&server).await.body_json().unwrap();
     assert_eq!(sent, json!({"kind": "circle", "radius": 1.5}));
 
     // An optional nullable field sends an explicit `null` when asked to.
     let cleared = o::models::Shape::Circle(o::models::Circle {
-        radius: 1.5,
         label: Some(None),
+        ..o::models::Circle::new(1.5)
     });
     client.create_shape(&cleared).await.unwrap();
     let requests = server.received_requests().await.unwrap();
@@ -448,7 +442,7 @@ async fn openapi_31_constructs_on_the_wire() {
     // `type: [T, 'null']`, a `{type: 'null'}` union member and `null` in an enum read null.
     assert_eq!(
         stored.shape,
-        o::models::Shape::Square(o::models::Square { side: 2 })
+        o::models::Shape::Square(o::models::Square::new(2))
     );
     assert_eq!(stored.owner, Some(None));
     assert_eq!(stored.parent, Some(None));
@@ -481,9 +475,8 @@ async fn openapi_31_binary_part_is_sent_as_bytes() {
         .await;
     let client = o::Client::new(config(&server)).unwrap();
     let body = o::models::UploadRequest {
-        file: vec![0u8, 159, 146, 150].into(),
-        note: None,
         preview: Some(Some(vec![7u8, 8, 9].into())),
+        ..o::models::UploadRequest::new(vec![0u8, 159, 146, 150].into())
     };
     client.upload(&body).await.unwrap();
     let request = only_request(&server).await;

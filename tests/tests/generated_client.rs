@@ -37,6 +37,7 @@ async fn create_session_sends_version_auth_and_body_and_decodes_201() {
             browser: Some("firefox".into()),
             ..Default::default()
         }),
+        ..Default::default()
     };
     let response = client
         .create_session("asst-1", "env-1", Some(&body))
@@ -47,6 +48,48 @@ async fn create_session_sends_version_auth_and_body_and_decodes_201() {
     let sent = &server.received_requests().await.unwrap()[0];
     let agent = sent.headers.get("user-agent").unwrap().to_str().unwrap();
     assert!(agent.starts_with("wa-client/"), "user agent was {agent}");
+}
+
+#[tokio::test]
+async fn properties_the_spec_does_not_name_are_sent_and_kept() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(body_json(json!({
+            "analytics": {"browser": "firefox", "screen": "4k"},
+            "new_setting": true
+        })))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(json!({"session_id": "s", "region": "eu-de"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client_for(&server).await;
+    // A request can carry what the service knows and the spec does not yet.
+    let mut analytics = models::RequestAnalytics {
+        browser: Some("firefox".into()),
+        ..Default::default()
+    };
+    analytics
+        .additional_properties
+        .insert("screen".into(), json!("4k"));
+    let mut body = models::CreateSessionRequest {
+        analytics: Some(analytics),
+        ..Default::default()
+    };
+    body.additional_properties
+        .insert("new_setting".into(), json!(true));
+    let response = client
+        .create_session("asst-1", "env-1", Some(&body))
+        .await
+        .unwrap()
+        .into_body();
+    // An answer keeps them, and encodes back whole.
+    assert_eq!(response.additional_properties["region"], "eu-de");
+    assert_eq!(
+        serde_json::to_value(&response).unwrap(),
+        json!({"session_id": "s", "region": "eu-de"})
+    );
 }
 
 #[tokio::test]

@@ -256,6 +256,7 @@ impl Conversation {
             input: Some(input),
             context,
             user_id: self.user_id.clone(),
+            ..Default::default()
         };
         let response = self
             .client
@@ -280,6 +281,7 @@ impl Conversation {
             input: Some(input),
             context,
             user_id: self.user_id.clone(),
+            ..Default::default()
         };
         self.client
             .message_stream(

@@ -240,6 +240,7 @@ async fn the_stateless_context_round_trips_with_unknown_keys() {
         }),
         context: Some(serde_json::from_value(context).unwrap()),
         user_id: Some("user-7".into()),
+        ..Default::default()
     };
     let second = client
         .message_stateless(a, e, Some(&request))

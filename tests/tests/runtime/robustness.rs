@@ -443,7 +443,7 @@ async fn response_items_of_any_shape_are_kept_with_the_reason_and_never_fail_the
         {"response_type": "image", "source": "https://example.com/a.png", "channels": "all"},
         {"response_type": "user_defined", "user_defined": {"deep": deep}},
         {"response_type": "carousel", "cards": [deep]},
-        {"response_type": "text", "text": "fine \u{1F600} \"quoted\""}
+        {"response_type": "text", "text": "fine \u{1F600} \"quoted\"", "extra": [1, 2.5, -3]}
     ]);
     let server = MockServer::start().await;
     wiremock::Mock::given(wiremock::matchers::method("POST"))
@@ -480,6 +480,14 @@ async fn response_items_of_any_shape_are_kept_with_the_reason_and_never_fail_the
     assert!(matches!(&got[9], Item::UserDefined(_)), "{:?}", got[9]);
     assert_eq!(reason(&got[10]), Some(UnknownTag("carousel".into())));
     assert!(matches!(&got[11], Item::Text(t) if t.text == "fine \u{1F600} \"quoted\""));
+    // A known kind with a property the spec does not name keeps it.
+    let Item::Text(text) = &got[11] else {
+        unreachable!()
+    };
+    assert_eq!(
+        text.additional_properties.get("extra"),
+        Some(&serde_json::json!([1, 2.5, -3]))
+    );
 
     // Nothing is lost: each item encodes back to exactly what was sent, in order.
     assert_eq!(serde_json::to_value(&got).unwrap(), items);

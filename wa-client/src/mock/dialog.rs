@@ -86,23 +86,26 @@ pub(crate) fn turn(context: &mut Value, text: Option<&str>, session_id: &str) ->
     if has("help") || has("menu") || has("options") {
         let options = MENU
             .iter()
-            .map(|(label, input)| DialogNodeOutputOptionsElement {
-                label: (*label).to_owned(),
-                value: DialogNodeOutputOptionsElementValue {
-                    input: Some(MessageInput {
-                        text: Some((*input).to_owned()),
-                        ..MessageInput::default()
-                    }),
-                },
+            .map(|(label, input)| {
+                DialogNodeOutputOptionsElement::new(
+                    (*label).to_owned(),
+                    DialogNodeOutputOptionsElementValue {
+                        input: Some(MessageInput {
+                            text: Some((*input).to_owned()),
+                            ..MessageInput::default()
+                        }),
+                        ..Default::default()
+                    },
+                )
             })
             .collect();
         let menu =
             RuntimeResponseGeneric::Option(RuntimeResponseGenericRuntimeResponseTypeOption {
-                title: "Here is what I can do:".to_owned(),
-                description: None,
                 preference: Some(RuntimeResponseGenericRuntimeResponseTypeOptionPreference::Button),
-                options,
-                channels: None,
+                ..RuntimeResponseGenericRuntimeResponseTypeOption::new(
+                    "Here is what I can do:".to_owned(),
+                    options,
+                )
             });
         return reply("help", vec![menu]);
     }
@@ -112,9 +115,8 @@ pub(crate) fn turn(context: &mut Value, text: Option<&str>, session_id: &str) ->
             vec![
                 text_item("Let me look up your order."),
                 RuntimeResponseGeneric::Pause(RuntimeResponseGenericRuntimeResponseTypePause {
-                    time: 1500,
                     typing: Some(true),
-                    channels: None,
+                    ..RuntimeResponseGenericRuntimeResponseTypePause::new(1500)
                 }),
                 text_item("Order 1042 shipped yesterday and arrives tomorrow."),
             ],
@@ -126,10 +128,10 @@ pub(crate) fn turn(context: &mut Value, text: Option<&str>, session_id: &str) ->
         parameters.insert("termination_key".into(), "#".into());
         let collect = RuntimeResponseGeneric::Dtmf(RuntimeResponseGenericRuntimeResponseTypeDtmf {
             command_info: Some(DtmfCommandInfo {
-                type_: DtmfCommandInfoType::Collect,
                 parameters: Some(parameters),
+                ..DtmfCommandInfo::new(DtmfCommandInfoType::Collect)
             }),
-            channels: None,
+            ..Default::default()
         });
         return reply(
             "enter_pin",
@@ -177,18 +179,17 @@ fn reply(intent: &str, generic: Vec<RuntimeResponseGeneric>) -> Turn {
     Turn {
         generic,
         intents: vec![RuntimeIntent {
-            intent: intent.to_owned(),
             confidence: Some(1.0),
             skill: Some(MAIN_SKILL.to_owned()),
+            ..RuntimeIntent::new(intent.to_owned())
         }],
     }
 }
 
 pub(crate) fn text_item(text: &str) -> RuntimeResponseGeneric {
-    RuntimeResponseGeneric::Text(RuntimeResponseGenericRuntimeResponseTypeText {
-        text: text.to_owned(),
-        channels: None,
-    })
+    RuntimeResponseGeneric::Text(RuntimeResponseGenericRuntimeResponseTypeText::new(
+        text.to_owned(),
+    ))
 }
 
 /// Lower-case words, punctuation dropped.

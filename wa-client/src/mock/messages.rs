@@ -126,9 +126,11 @@ fn output(turn: &Turn) -> models::MessageOutput {
 /// streaming metadata the spec requires of its output.
 pub(crate) fn stateful_final(mut response: Value, turn: &Turn) -> Value {
     let last = turn.generic.len().saturating_sub(1) as i64;
-    response["output"]["streaming_metadata"] = to_value(&models::MessageStreamMetadata {
-        streaming_metadata: models::Metadata { id: Some(last) },
-    });
+    response["output"]["streaming_metadata"] =
+        to_value(&models::MessageStreamMetadata::new(models::Metadata {
+            id: Some(last),
+            ..Default::default()
+        }));
     json!({ "final_response": response })
 }
 

@@ -87,7 +87,7 @@ pub(crate) fn create_session(state: &Mutex<State>, body: &Bytes) -> Reply {
             context: json!({}),
         },
     );
-    let response = models::SessionResponse { session_id: id };
+    let response = models::SessionResponse::new(id);
     json_reply(StatusCode::CREATED, &to_value(&response))
 }
 

@@ -21,27 +21,25 @@ pub(crate) fn sse(turn: Turn, final_response: Value, delay: Duration) -> Reply {
     for (index, item) in turn.generic.into_iter().enumerate() {
         let metadata = models::Metadata {
             id: Some(index as i64),
+            ..Default::default()
         };
         if let models::RuntimeResponseGeneric::Text(text) = &item {
             for chunk in chunks(&text.text) {
                 events.push(to_value(
-                    &models::MessageStreamResponseMessageStreamPartialItem {
-                        partial_item: models::PartialItem {
+                    &models::MessageStreamResponseMessageStreamPartialItem::new(
+                        models::PartialItem {
                             response_type: Some("text".to_owned()),
-                            text: chunk,
-                            streaming_metadata: metadata.clone(),
+                            ..models::PartialItem::new(chunk, metadata.clone())
                         },
-                    },
+                    ),
                 ));
             }
         }
         events.push(to_value(
-            &models::MessageStreamResponseMessageStreamCompleteItem {
-                complete_item: models::CompleteItem {
-                    kind: item,
-                    streaming_metadata: metadata,
-                },
-            },
+            &models::MessageStreamResponseMessageStreamCompleteItem::new(models::CompleteItem {
+                kind: item,
+                streaming_metadata: metadata,
+            }),
         ));
     }
     events.push(final_response);

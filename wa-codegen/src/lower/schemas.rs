@@ -674,6 +674,7 @@ impl<'a> Lowerer<'a, '_> {
         let mut fields: Vec<Field> = Vec::new();
         let mut names = Namespace::new();
         let mut additional = None;
+        let mut closed = false;
         for (i, union) in unions.iter().enumerate() {
             let field = names.claim(if i == 0 { "kind" } else { "kind_more" });
             fields.push(Field {
@@ -729,6 +730,9 @@ impl<'a> Lowerer<'a, '_> {
                     }),
                 }
             }
+            if matches!(part.additional, Some(AdditionalProperties::Any(false))) {
+                closed = true;
+            }
             if additional.is_none() {
                 additional = match part.additional {
                     Some(AdditionalProperties::Any(true)) => Some(TypeRef::Json),
@@ -744,6 +748,11 @@ impl<'a> Lowerer<'a, '_> {
                 };
             }
         }
+        // Properties the spec does not name are kept too (a service newer than its spec; a
+        // proxy that must pass everything on), unless the spec closes the object or a
+        // flattened union already takes every key.
+        let additional =
+            additional.or_else(|| (!closed && unions.is_empty()).then_some(TypeRef::Json));
         Struct {
             fields,
             additional: additional.map(|ty| (names.claim("additional_properties"), ty)),
