@@ -14,7 +14,7 @@
 //! Generated code names this crate by absolute paths (`::wa_runtime::...`).
 //!
 //! Modules are layered: each uses only those listed before it.
-//! `secret`, `error`, `tagged`, `nullable` → `headers`, `encoding`, `binary` → `auth` → `config` → `env` →
+//! `secret`, `error`, `tagged`, `nullable`, `object` → `headers`, `encoding`, `binary` → `auth` → `config` → `env` →
 //! `response`, `stream` → `transport`.
 
 // Generated code in doc tests and in this crate names the runtime by its absolute path.
@@ -28,6 +28,7 @@ mod env;
 pub mod error;
 mod headers;
 mod nullable;
+mod object;
 mod response;
 mod secret;
 mod stream;
@@ -69,5 +70,7 @@ pub mod __private {
     pub mod nullable {
         pub use crate::nullable::deserialize;
     }
+    pub use crate::__deserialize_object as deserialize_object;
+    pub use crate::object::{Key, keep_property};
     pub use crate::tagged::TaggedValue;
 }
