@@ -70,15 +70,12 @@ async fn properties_the_spec_does_not_name_are_sent_and_kept() {
         browser: Some("firefox".into()),
         ..Default::default()
     };
-    analytics
-        .additional_properties
-        .insert("screen".into(), json!("4k"));
+    analytics.additional_properties.insert("screen", "4k");
     let mut body = models::CreateSessionRequest {
         analytics: Some(analytics),
         ..Default::default()
     };
-    body.additional_properties
-        .insert("new_setting".into(), json!(true));
+    body.additional_properties.insert("new_setting", true);
     let response = client
         .create_session("asst-1", "env-1", Some(&body))
         .await

@@ -45,6 +45,7 @@ pub use env::ConfigSource;
 pub use error::{DecodeError, Error, HttpError, Result};
 pub use headers::USER_AGENT_VALUE;
 pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+pub use object::UnnamedProperties;
 pub use response::Response;
 pub use secret::Secret;
 pub use stream::EventStream;

@@ -8,6 +8,8 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde::{Serialize, Serializer};
+use serde_json::{Map, Value};
 
 /// An object key, borrowed from the input when the format allows.
 pub struct Key<'de>(Cow<'de, str>);
@@ -53,6 +55,114 @@ impl<'de> Visitor<'de> for KeyVisitor {
     }
 }
 
+/// The properties of an object that its spec does not name, as sent: what a service newer
+/// than the spec adds, kept so that it survives a decode and re-encode, or what a request
+/// should carry that the spec lacks. Allocates nothing while empty, which is nearly always.
+#[derive(Clone, Default)]
+pub struct UnnamedProperties(Option<Box<Map<String, Value>>>);
+
+impl UnnamedProperties {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.as_ref().is_none_or(|m| m.is_empty())
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |m| m.len())
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.0.as_ref()?.get(name)
+    }
+
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
+        self.0.as_mut()?.get_mut(name)
+    }
+
+    /// Sets a property; returns the value it had.
+    pub fn insert(&mut self, name: impl Into<String>, value: impl Into<Value>) -> Option<Value> {
+        self.0
+            .get_or_insert_default()
+            .insert(name.into(), value.into())
+    }
+
+    pub fn remove(&mut self, name: &str) -> Option<Value> {
+        self.0.as_mut()?.remove(name)
+    }
+
+    /// The properties in the order they came.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.0.iter().flat_map(|m| m.iter())
+    }
+
+    /// The properties as a JSON map.
+    pub fn into_map(self) -> Map<String, Value> {
+        self.0.map(|m| *m).unwrap_or_default()
+    }
+}
+
+/// A property by name; `Value::Null` when there is none, as with `serde_json::Value`.
+impl std::ops::Index<&str> for UnnamedProperties {
+    type Output = Value;
+
+    fn index(&self, name: &str) -> &Value {
+        static NULL: Value = Value::Null;
+        self.get(name).unwrap_or(&NULL)
+    }
+}
+
+impl PartialEq for UnnamedProperties {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v))
+    }
+}
+
+impl fmt::Debug for UnnamedProperties {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl<'a> IntoIterator for &'a UnnamedProperties {
+    type Item = (&'a String, &'a Value);
+    type IntoIter = Box<dyn Iterator<Item = (&'a String, &'a Value)> + 'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for UnnamedProperties {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(items: I) -> Self {
+        let mut properties = Self::new();
+        for (k, v) in items {
+            properties.insert(k, v);
+        }
+        properties
+    }
+}
+
+impl From<Map<String, Value>> for UnnamedProperties {
+    fn from(map: Map<String, Value>) -> Self {
+        Self((!map.is_empty()).then(|| Box::new(map)))
+    }
+}
+
+impl Serialize for UnnamedProperties {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for UnnamedProperties {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Map::deserialize(deserializer).map(Self::from)
+    }
+}
+
 /// The maps generated models keep unnamed properties in: free-form JSON, or values of the
 /// type `additionalProperties` gives.
 pub trait AdditionalProperties: Default {
@@ -60,10 +170,10 @@ pub trait AdditionalProperties: Default {
     fn insert_property(&mut self, key: String, value: Self::Value);
 }
 
-impl AdditionalProperties for serde_json::Map<String, serde_json::Value> {
-    type Value = serde_json::Value;
-    fn insert_property(&mut self, key: String, value: serde_json::Value) {
-        self.insert(key, value);
+impl AdditionalProperties for UnnamedProperties {
+    type Value = Value;
+    fn insert_property(&mut self, key: String, value: Value) {
+        self.0.get_or_insert_default().insert(key, value);
     }
 }
 
@@ -166,7 +276,9 @@ macro_rules! __deserialize_object {
 #[cfg(test)]
 mod tests {
     use serde::Serialize;
-    use serde_json::{Map, Value, json};
+    use serde_json::{Value, json};
+
+    use super::UnnamedProperties;
 
     #[derive(Debug, PartialEq, Serialize)]
     struct Item {
@@ -177,7 +289,7 @@ mod tests {
         #[serde(skip_serializing_if = "Option::is_none")]
         note: Option<Option<String>>,
         #[serde(flatten)]
-        additional_properties: Map<String, Value>,
+        additional_properties: UnnamedProperties,
     }
 
     crate::__deserialize_object! {
@@ -217,6 +329,24 @@ mod tests {
         assert!(error.contains("invalid type: integer `5`"), "{error}");
         let error = read(r#"["m"]"#).unwrap_err().to_string();
         assert!(error.contains("an object (Item)"), "{error}");
+    }
+
+    #[test]
+    fn unnamed_properties_allocate_nothing_until_one_comes() {
+        let item = read(r#"{"map": "m"}"#).unwrap();
+        assert!(item.additional_properties.0.is_none());
+        assert_eq!(
+            item.additional_properties,
+            UnnamedProperties::from(serde_json::Map::new())
+        );
+        assert_eq!(item.additional_properties["absent"], Value::Null);
+        assert_eq!(serde_json::to_string(&item).unwrap(), r#"{"map":"m"}"#);
+        let mut more = UnnamedProperties::new();
+        assert_eq!(more.insert("b", 2), None);
+        assert_eq!(more.insert("a", "x"), None);
+        let order: Vec<_> = more.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(order, ["b", "a"], "kept in the order they came");
+        assert_eq!(format!("{more:?}"), r#"{"b": Number(2), "a": String("x")}"#);
     }
 
     #[test]

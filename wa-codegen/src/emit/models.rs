@@ -182,10 +182,16 @@ impl Emitter<'_> {
         // buffered path costs about a fifth of the decode.
         let by_macro = s.additional.is_some() && !s.fields.iter().any(|f| f.flatten);
         let fields = s.fields.iter().map(|f| self.field(f, &here, by_macro));
-        let additional_ty = s
-            .additional
-            .as_ref()
-            .map(|(_, ty)| self.rust_type(&TypeRef::Map(Box::new(ty.clone())), &here));
+        // Free-form unnamed properties go in the runtime's map, which allocates nothing while
+        // empty (nearly always); typed ones (`additionalProperties` with a schema) are a map of
+        // that type.
+        let additional_ty = s.additional.as_ref().map(|(_, ty)| match ty {
+            TypeRef::Json => {
+                let rt = self.rt;
+                quote!(#rt::UnnamedProperties)
+            }
+            ty => self.rust_type(&TypeRef::Map(Box::new(ty.clone())), &here),
+        });
         let additional = s.additional.as_ref().map(|(field, _)| {
             let field = ident(field);
             quote! {
