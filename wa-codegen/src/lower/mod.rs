@@ -73,8 +73,9 @@ pub(crate) fn lower(spec: &OpenAPI, cx: &Ctxt) -> Api {
         types: Vec::new(),
         defined: Vec::new(),
     };
-    // `models` imports serde's derives under these names.
-    for reserved in ["Serialize", "Deserialize"] {
+    // `models` imports serde's derives under these names, and `deserialize_object!` names
+    // its visitor so inside each impl.
+    for reserved in ["Serialize", "Deserialize", "ObjectVisitor"] {
         lw.type_names.reserve(reserved);
     }
     let components = spec.components.as_ref();
