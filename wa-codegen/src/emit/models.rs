@@ -201,12 +201,10 @@ impl Emitter<'_> {
             }
         });
         let default = s.all_optional() && !s.fields.iter().any(|f| f.flatten);
-        let derives = match (default, by_macro) {
-            (true, true) => quote!(Debug, Clone, PartialEq, Default, Serialize),
-            (true, false) => quote!(Debug, Clone, PartialEq, Default, Serialize, Deserialize),
-            (false, true) => quote!(Debug, Clone, PartialEq, Serialize),
-            (false, false) => quote!(Debug, Clone, PartialEq, Serialize, Deserialize),
-        };
+        let default_derive = default.then(|| quote!(Default,));
+        let deserialize_derive = (!by_macro).then(|| quote!(, Deserialize));
+        let derives =
+            quote!(Debug, Clone, PartialEq, #default_derive Serialize #deserialize_derive);
         let attrs = self.serde_attrs(derives, quote!());
         let constructor = (!default).then(|| self.constructor(name, s));
         let deserialize = by_macro.then(|| {
