@@ -10,6 +10,17 @@ use wa_tests::{names, parameters_and_bodies as pb};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+/// A server answering `verb at` with `answer`.
+async fn answering(verb: &str, at: &str, answer: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method(verb))
+        .and(path(at))
+        .respond_with(answer)
+        .mount(&server)
+        .await;
+    server
+}
+
 fn config(server: &MockServer) -> Config {
     Config::builder()
         .service_url(server.uri())
@@ -89,12 +100,7 @@ async fn error_bodies_decode_as_the_spec_model() {
 
 #[tokio::test]
 async fn form_bodies_are_url_encoded() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/forms"))
-        .respond_with(ResponseTemplate::new(204))
-        .mount(&server)
-        .await;
+    let server = answering("POST", "/forms", ResponseTemplate::new(204)).await;
     let client = pb::Client::new(config(&server)).unwrap();
     let body = pb::models::SubmitFormRequest {
         tags: Some(vec!["x".into(), "y&z".into()]),
@@ -213,17 +219,17 @@ async fn awkward_names_reach_the_wire_unchanged() {
 #[tokio::test]
 async fn idioms_of_published_specs_on_the_wire() {
     use wa_tests::published_idioms as pi;
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/Calls/CA%2F1.json"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+    let server = answering(
+        "GET",
+        "/Calls/CA%2F1.json",
+        ResponseTemplate::new(200).set_body_json(json!({
             "sid": "CA/1",
             "status": "active",
             "parent": null,
             "created": "2026-11-28"
-        })))
-        .mount(&server)
-        .await;
+        })),
+    )
+    .await;
     Mock::given(method("DELETE"))
         .respond_with(ResponseTemplate::new(204))
         .mount(&server)
@@ -275,14 +281,14 @@ async fn idioms_of_published_specs_on_the_wire() {
 #[tokio::test]
 async fn discriminators_statuses_and_shadowing_names_of_published_specs() {
     use wa_tests::published_idioms as pi;
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/pets"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+    let server = answering(
+        "GET",
+        "/pets",
+        ResponseTemplate::new(200).set_body_json(json!({
             "pet_type": "dog", "name": "Rex", "barks": true
-        })))
-        .mount(&server)
-        .await;
+        })),
+    )
+    .await;
     Mock::given(method("GET"))
         .and(path("/shapes"))
         .respond_with(
@@ -334,12 +340,7 @@ async fn discriminators_statuses_and_shadowing_names_of_published_specs() {
 #[tokio::test]
 async fn multipart_without_fields_sends_the_parts_the_caller_gives() {
     use wa_tests::published_idioms as pi;
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/uploads"))
-        .respond_with(ResponseTemplate::new(204))
-        .mount(&server)
-        .await;
+    let server = answering("POST", "/uploads", ResponseTemplate::new(204)).await;
     let client = pi::Client::new(config(&server)).unwrap();
     let mut parts = wa_client::Multipart::new();
     parts.text("note", "two files").unwrap();
@@ -378,12 +379,12 @@ fn models_with_required_fields_have_a_constructor() {
 
 #[tokio::test]
 async fn a_list_answer_iterates_in_place_and_can_be_changed_and_taken() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/search"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!(["a", "b", "c"])))
-        .mount(&server)
-        .await;
+    let server = answering(
+        "GET",
+        "/search",
+        ResponseTemplate::new(200).set_body_json(json!(["a", "b", "c"])),
+    )
+    .await;
     let client = pb::Client::new(config(&server)).unwrap();
     let mut found = client.find(&Default::default()).await.unwrap();
     let mut seen = Vec::new();
@@ -402,10 +403,10 @@ async fn a_list_answer_iterates_in_place_and_can_be_changed_and_taken() {
 #[tokio::test]
 async fn openapi_31_constructs_on_the_wire() {
     use wa_tests::openapi_31 as o;
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/shapes"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+    let server = answering(
+        "POST",
+        "/shapes",
+        ResponseTemplate::new(200).set_body_json(json!({
             "id": "s1",
             "shape": {"kind": "square", "side": 2},
             "owner": null,
@@ -415,9 +416,9 @@ async fn openapi_31_constructs_on_the_wire() {
             "labels": [{"name": "big", "note": null}],
             "point": [1.5, "north"],
             "thumbnail": "aGk="
-        })))
-        .mount(&server)
-        .await;
+        })),
+    )
+    .await;
     let client = o::Client::new(config(&server)).unwrap();
 
     // A member's `const` is its tag: written by the union, not by the member.
@@ -467,12 +468,7 @@ async fn openapi_31_constructs_on_the_wire() {
 #[tokio::test]
 async fn openapi_31_binary_part_is_sent_as_bytes() {
     use wa_tests::openapi_31 as o;
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/uploads"))
-        .respond_with(ResponseTemplate::new(204))
-        .mount(&server)
-        .await;
+    let server = answering("POST", "/uploads", ResponseTemplate::new(204)).await;
     let client = o::Client::new(config(&server)).unwrap();
     let body = o::models::UploadRequest {
         preview: Some(Some(vec![7u8, 8, 9].into())),
@@ -548,12 +544,12 @@ async fn pages_whose_cursor_and_items_may_be_null_are_followed_to_the_end() {
 #[tokio::test]
 async fn references_into_other_nodes_resolve_to_their_types() {
     use wa_tests::published_idioms as pi;
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/tags"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "t1"})))
-        .mount(&server)
-        .await;
+    let server = answering(
+        "GET",
+        "/tags",
+        ResponseTemplate::new(200).set_body_json(json!({"id": "t1"})),
+    )
+    .await;
     let client = pi::Client::new(config(&server)).unwrap();
     let params = pi::models::GetTagParams { limit: Some(3) };
     // `#/components/schemas/Tag/allOf/0` is a model of its own, with its required `id`.
