@@ -58,6 +58,18 @@ impl<'de> Visitor<'de> for KeyVisitor {
 /// The properties of an object that its spec does not name, as sent: what a service newer
 /// than the spec adds, kept so that it survives a decode and re-encode, or what a request
 /// should carry that the spec lacks. Allocates nothing while empty, which is nearly always.
+///
+/// ```
+/// use wa_runtime::UnnamedProperties;
+///
+/// let mut extra = UnnamedProperties::new();
+/// assert!(extra.is_empty());
+/// extra.insert("new_setting", true);
+/// assert_eq!(extra["new_setting"], true);
+/// assert!(extra["absent"].is_null());
+/// // In a model it is flattened: its properties sit beside the named ones.
+/// assert_eq!(serde_json::to_string(&extra).unwrap(), r#"{"new_setting":true}"#);
+/// ```
 #[derive(Clone, Default)]
 pub struct UnnamedProperties(Option<Box<Map<String, Value>>>);
 
