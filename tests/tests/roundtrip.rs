@@ -124,3 +124,86 @@ fn read_only_session_id_survives_a_round_trip_and_is_absent_unless_set() {
         "session_id was sent: {sent}"
     );
 }
+
+/// A small deterministic generator (no dependency): the same items on every run.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % below
+    }
+
+    fn value(&mut self, depth: u32) -> Value {
+        let keys = [
+            "text", "time", "source", "title", "options", "label", "value", "x", "",
+        ];
+        match self.next(if depth > 3 { 6 } else { 8 }) {
+            0 => Value::Null,
+            1 => json!(self.next(2) == 0),
+            2 => json!(self.next(1 << 40) as i64 - (1 << 39)),
+            3 => json!(self.next(1000) as f64 / 7.0),
+            4 => json!(["", "text", "é\"\\\n", "0"][self.next(4) as usize]),
+            5 => json!(u64::MAX - self.next(3)),
+            6 => Value::Array((0..self.next(4)).map(|_| self.value(depth + 1)).collect()),
+            _ => Value::Object(
+                (0..self.next(5))
+                    .map(|_| {
+                        let key = keys[self.next(keys.len() as u64) as usize].to_owned();
+                        (key, self.value(depth + 1))
+                    })
+                    .collect(),
+            ),
+        }
+    }
+}
+
+#[test]
+fn any_item_decodes_and_one_no_variant_takes_is_kept_exactly() {
+    let tags = [
+        "text",
+        "pause",
+        "image",
+        "option",
+        "search",
+        "user_defined",
+        "date",
+        "dtmf",
+        "end_session",
+        "iframe",
+        "video",
+        "hologram",
+    ];
+    let mut random = Lcg(11);
+    let mut kept = 0;
+    for _ in 0..3000 {
+        let mut item = random.value(0);
+        if let Value::Object(map) = &mut item
+            && random.next(4) > 0
+        {
+            map.insert(
+                "response_type".into(),
+                json!(tags[random.next(tags.len() as u64) as usize]),
+            );
+        }
+        let text = item.to_string();
+        let decoded: models::RuntimeResponseGeneric = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("an item failed the decode: {e}: {text}"));
+        if let models::RuntimeResponseGeneric::Unknown(unrecognized) = &decoded {
+            kept += 1;
+            assert_eq!(unrecognized.value, item, "kept as sent");
+            assert_eq!(
+                serde_json::to_value(&decoded).unwrap(),
+                item,
+                "encodes back"
+            );
+        }
+    }
+    assert!(
+        kept > 1000,
+        "the generator makes mostly items no variant takes: {kept}"
+    );
+}
