@@ -13,85 +13,65 @@ use criterion::{Criterion, criterion_group};
 use serde::Deserialize;
 use wa_client::models::{self, RuntimeResponseGeneric};
 
-/// The same items, as a plain internally tagged enum: an unknown kind fails the decode.
-#[derive(Deserialize)]
-#[serde(tag = "response_type")]
-#[allow(dead_code)]
-enum Plain {
-    #[serde(rename = "text")]
-    Text(models::RuntimeResponseGenericRuntimeResponseTypeText),
-    #[serde(rename = "pause")]
-    Pause(models::RuntimeResponseGenericRuntimeResponseTypePause),
-    #[serde(rename = "image")]
-    Image(models::RuntimeResponseGenericRuntimeResponseTypeImage),
-    #[serde(rename = "option")]
-    Option(models::RuntimeResponseGenericRuntimeResponseTypeOption),
-    #[serde(rename = "connect_to_agent")]
-    ConnectToAgent(models::RuntimeResponseGenericRuntimeResponseTypeConnectToAgent),
-    #[serde(rename = "suggestion")]
-    Suggestion(models::RuntimeResponseGenericRuntimeResponseTypeSuggestion),
-    #[serde(rename = "channel_transfer")]
-    ChannelTransfer(models::RuntimeResponseGenericRuntimeResponseTypeChannelTransfer),
-    #[serde(rename = "search")]
-    Search(models::RuntimeResponseGenericRuntimeResponseTypeSearch),
-    #[serde(rename = "user_defined")]
-    UserDefined(models::RuntimeResponseGenericRuntimeResponseTypeUserDefined),
-    #[serde(rename = "video")]
-    Video(models::RuntimeResponseGenericRuntimeResponseTypeVideo),
-    #[serde(rename = "audio")]
-    Audio(models::RuntimeResponseGenericRuntimeResponseTypeAudio),
-    #[serde(rename = "iframe")]
-    Iframe(models::RuntimeResponseGenericRuntimeResponseTypeIframe),
-    #[serde(rename = "date")]
-    Date(models::RuntimeResponseGenericRuntimeResponseTypeDate),
-    #[serde(rename = "conversational_search", alias = "conversation_search")]
-    ConversationalSearch(models::RuntimeResponseGenericRuntimeResponseTypeConversationalSearch),
-    #[serde(rename = "dtmf")]
-    Dtmf(models::RuntimeResponseGenericRuntimeResponseTypeDtmf),
-    #[serde(rename = "end_session")]
-    EndSession(models::RuntimeResponseGenericRuntimeResponseTypeEndSession),
+/// A plain internally tagged enum over the generated item structs, plus `$extra` variants.
+macro_rules! plain_enum {
+    ($(#[$doc:meta])* $name:ident { $($extra:tt)* }) => {
+        $(#[$doc])*
+        #[derive(Deserialize)]
+        #[serde(tag = "response_type")]
+        #[allow(dead_code)]
+        enum $name {
+            #[serde(rename = "text")]
+            Text(models::RuntimeResponseGenericRuntimeResponseTypeText),
+            #[serde(rename = "pause")]
+            Pause(models::RuntimeResponseGenericRuntimeResponseTypePause),
+            #[serde(rename = "image")]
+            Image(models::RuntimeResponseGenericRuntimeResponseTypeImage),
+            #[serde(rename = "option")]
+            Option(models::RuntimeResponseGenericRuntimeResponseTypeOption),
+            #[serde(rename = "connect_to_agent")]
+            ConnectToAgent(models::RuntimeResponseGenericRuntimeResponseTypeConnectToAgent),
+            #[serde(rename = "suggestion")]
+            Suggestion(models::RuntimeResponseGenericRuntimeResponseTypeSuggestion),
+            #[serde(rename = "channel_transfer")]
+            ChannelTransfer(models::RuntimeResponseGenericRuntimeResponseTypeChannelTransfer),
+            #[serde(rename = "search")]
+            Search(models::RuntimeResponseGenericRuntimeResponseTypeSearch),
+            #[serde(rename = "user_defined")]
+            UserDefined(models::RuntimeResponseGenericRuntimeResponseTypeUserDefined),
+            #[serde(rename = "video")]
+            Video(models::RuntimeResponseGenericRuntimeResponseTypeVideo),
+            #[serde(rename = "audio")]
+            Audio(models::RuntimeResponseGenericRuntimeResponseTypeAudio),
+            #[serde(rename = "iframe")]
+            Iframe(models::RuntimeResponseGenericRuntimeResponseTypeIframe),
+            #[serde(rename = "date")]
+            Date(models::RuntimeResponseGenericRuntimeResponseTypeDate),
+            #[serde(rename = "conversational_search", alias = "conversation_search")]
+            ConversationalSearch(
+                models::RuntimeResponseGenericRuntimeResponseTypeConversationalSearch,
+            ),
+            #[serde(rename = "dtmf")]
+            Dtmf(models::RuntimeResponseGenericRuntimeResponseTypeDtmf),
+            #[serde(rename = "end_session")]
+            EndSession(models::RuntimeResponseGenericRuntimeResponseTypeEndSession),
+            $($extra)*
+        }
+    };
 }
 
-/// The plain enum plus serde's own fallback (`#[serde(untagged)] Unknown`), which buffers
-/// each item twice.
-#[derive(Deserialize)]
-#[serde(tag = "response_type")]
-#[allow(dead_code)]
-enum PlainWithFallback {
-    #[serde(rename = "text")]
-    Text(models::RuntimeResponseGenericRuntimeResponseTypeText),
-    #[serde(rename = "pause")]
-    Pause(models::RuntimeResponseGenericRuntimeResponseTypePause),
-    #[serde(rename = "image")]
-    Image(models::RuntimeResponseGenericRuntimeResponseTypeImage),
-    #[serde(rename = "option")]
-    Option(models::RuntimeResponseGenericRuntimeResponseTypeOption),
-    #[serde(rename = "connect_to_agent")]
-    ConnectToAgent(models::RuntimeResponseGenericRuntimeResponseTypeConnectToAgent),
-    #[serde(rename = "suggestion")]
-    Suggestion(models::RuntimeResponseGenericRuntimeResponseTypeSuggestion),
-    #[serde(rename = "channel_transfer")]
-    ChannelTransfer(models::RuntimeResponseGenericRuntimeResponseTypeChannelTransfer),
-    #[serde(rename = "search")]
-    Search(models::RuntimeResponseGenericRuntimeResponseTypeSearch),
-    #[serde(rename = "user_defined")]
-    UserDefined(models::RuntimeResponseGenericRuntimeResponseTypeUserDefined),
-    #[serde(rename = "video")]
-    Video(models::RuntimeResponseGenericRuntimeResponseTypeVideo),
-    #[serde(rename = "audio")]
-    Audio(models::RuntimeResponseGenericRuntimeResponseTypeAudio),
-    #[serde(rename = "iframe")]
-    Iframe(models::RuntimeResponseGenericRuntimeResponseTypeIframe),
-    #[serde(rename = "date")]
-    Date(models::RuntimeResponseGenericRuntimeResponseTypeDate),
-    #[serde(rename = "conversational_search", alias = "conversation_search")]
-    ConversationalSearch(models::RuntimeResponseGenericRuntimeResponseTypeConversationalSearch),
-    #[serde(rename = "dtmf")]
-    Dtmf(models::RuntimeResponseGenericRuntimeResponseTypeDtmf),
-    #[serde(rename = "end_session")]
-    EndSession(models::RuntimeResponseGenericRuntimeResponseTypeEndSession),
-    #[serde(untagged)]
-    Unknown(serde_json::Value),
+plain_enum! {
+    /// The same items, as a plain internally tagged enum: an unknown kind fails the decode.
+    Plain {}
+}
+
+plain_enum! {
+    /// The plain enum plus serde's own fallback (`#[serde(untagged)] Unknown`), which buffers
+    /// each item twice.
+    PlainWithFallback {
+        #[serde(untagged)]
+        Unknown(serde_json::Value),
+    }
 }
 
 #[derive(Deserialize)]

@@ -269,15 +269,8 @@ async fn the_stateless_context_round_trips_with_unknown_keys() {
 
 #[tokio::test]
 async fn help_offers_options_whose_values_are_inputs_and_order_pauses() {
-    let server = MockAssistant::start().await.unwrap();
-    let client = client(&server, NoAuth);
+    let (server, client, id) = crate::stand_in_with_session().await;
     let (a, e) = (server.assistant_id(), server.environment_id());
-    let id = client
-        .create_session(a, e, None)
-        .await
-        .unwrap()
-        .into_body()
-        .session_id;
 
     let answer = client
         .message(a, e, &id, Some(&text_request("help")))
@@ -689,15 +682,8 @@ async fn the_server_stops_when_dropped() {
 async fn a_context_the_service_returned_encodes_back_whole_and_a_new_one_has_no_session_id() {
     // `global.session_id` is readOnly: the service sets it. Decoded and encoded again (a
     // proxy, a log, a cache), the context keeps it; a context built by hand leaves it out.
-    let server = MockAssistant::start().await.unwrap();
-    let client = client(&server, NoAuth);
+    let (server, client, id) = crate::stand_in_with_session().await;
     let (a, e) = (server.assistant_id(), server.environment_id());
-    let id = client
-        .create_session(a, e, None)
-        .await
-        .unwrap()
-        .into_body()
-        .session_id;
     let answer = client
         .message(a, e, &id, Some(&text_request("hi")))
         .await

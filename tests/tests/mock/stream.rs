@@ -29,15 +29,8 @@ fn input(text: &str, return_context: bool) -> MessageInput {
 
 #[tokio::test]
 async fn a_stateful_stream_has_partials_completes_and_a_final_response() {
-    let server = MockAssistant::start().await.unwrap();
-    let client = client(&server);
+    let (server, client, id) = crate::stand_in_with_session().await;
     let (a, e) = (server.assistant_id(), server.environment_id());
-    let id = client
-        .create_session(a, e, None)
-        .await
-        .unwrap()
-        .into_body()
-        .session_id;
     let body = MessageStreamRequest {
         input: Some(input("where is my order?", true)),
         ..Default::default()
@@ -191,15 +184,8 @@ async fn a_stateless_stream_carries_the_context_to_send_next() {
 
 #[tokio::test]
 async fn a_stream_to_an_expired_session_fails_before_any_event() {
-    let server = MockAssistant::start().await.unwrap();
-    let client = client(&server);
+    let (server, client, id) = crate::stand_in_with_session().await;
     let (a, e) = (server.assistant_id(), server.environment_id());
-    let id = client
-        .create_session(a, e, None)
-        .await
-        .unwrap()
-        .into_body()
-        .session_id;
     server.expire_sessions();
     let error = client
         .message_stream(a, e, &id, Some(&MessageStreamRequest::default()))

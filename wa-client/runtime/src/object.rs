@@ -185,7 +185,7 @@ pub trait AdditionalProperties: Default {
 impl AdditionalProperties for UnnamedProperties {
     type Value = Value;
     fn insert_property(&mut self, key: String, value: Value) {
-        self.0.get_or_insert_default().insert(key, value);
+        self.insert(key, value);
     }
 }
 
