@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use crate::support::*;
 use wa_client::auth::{CloudPakAuthenticator, IamAuthenticator};
-use wa_client::{Authenticator, Client, Error};
+use wa_client::{Authenticator, Client, ConfigBuilder, Error, NoAuth};
 use wiremock::MockServer;
 
 /// Callers that each give up (drop their call) before the token service answers, arriving
@@ -191,7 +191,7 @@ async fn absurd_jwt_claims_from_cloud_pak_neither_panic_nor_break_the_client() {
 #[tokio::test]
 async fn empty_path_parameters_are_refused_before_anything_is_sent() {
     let server = session_server().await;
-    let client = client(&server, wa_client::NoAuth);
+    let client = client(&server, NoAuth);
     for (assistant, environment, session) in [("a", "e", ""), ("", "e", "s"), ("a", "", "s")] {
         let err = client
             .delete_session(assistant, environment, session)
@@ -210,22 +210,19 @@ async fn empty_path_parameters_are_refused_before_anything_is_sent() {
     client.delete_session("a", "e", " ").await.unwrap();
 }
 
-fn stream_client(url: &str, idle: Option<Duration>) -> Client {
+/// A client of `url` without credentials, its configuration adjusted by `adjust`.
+fn configured(url: &str, adjust: impl FnOnce(ConfigBuilder) -> ConfigBuilder) -> Client {
     let builder = wa_client::Config::builder()
         .service_url(url)
-        .authenticator(wa_client::NoAuth);
-    let builder = match idle {
-        Some(idle) => builder.stream_idle_timeout(idle),
-        None => builder,
-    };
-    Client::new(builder.build().unwrap()).unwrap()
+        .authenticator(NoAuth);
+    Client::new(adjust(builder).build().unwrap()).unwrap()
 }
 
 #[tokio::test]
 async fn a_stream_that_stalls_between_events_fails_with_a_timeout() {
     use futures::StreamExt;
     let url = sse_server(vec![partial_event("Hel")], Duration::from_secs(60)).await;
-    let client = stream_client(&url, Some(Duration::from_millis(300)));
+    let client = configured(&url, |b| b.stream_idle_timeout(Duration::from_millis(300)));
     let mut events = client
         .message_stream(ASSISTANT, ENVIRONMENT, "s", None)
         .await
@@ -256,7 +253,7 @@ async fn a_conversation_stream_that_ends_without_its_final_event_says_so() {
         Duration::ZERO,
     )
     .await;
-    let client = stream_client(&url, None);
+    let client = client_for(&url, NoAuth);
     let mut conversation = Conversation::new(&client, ASSISTANT, ENVIRONMENT);
     let mut events = conversation.send_stream("hi").await.unwrap().into_body();
     let mut seen = Vec::new();
@@ -277,22 +274,11 @@ async fn a_conversation_stream_that_ends_without_its_final_event_says_so() {
         Duration::ZERO,
     )
     .await;
-    let mut conversation = Conversation::new(&stream_client(&url, None), ASSISTANT, ENVIRONMENT);
+    let mut conversation = Conversation::new(&client_for(&url, NoAuth), ASSISTANT, ENVIRONMENT);
     let mut events = conversation.send_stream("hi").await.unwrap().into_body();
     while let Some(event) = events.next().await {
         event.unwrap();
     }
-}
-
-fn limited_client(url: &str, limit: Option<u64>) -> Client {
-    let builder = wa_client::Config::builder()
-        .service_url(url)
-        .authenticator(wa_client::NoAuth);
-    let builder = match limit {
-        Some(limit) => builder.max_response_bytes(limit),
-        None => builder,
-    };
-    Client::new(builder.build().unwrap()).unwrap()
 }
 
 #[tokio::test]
@@ -306,7 +292,7 @@ async fn a_body_over_the_limit_is_a_typed_error_with_or_without_content_length()
         .await;
     let request = wa_client::models::StatelessMessageRequest::default();
 
-    let err = limited_client(&server.uri(), Some(1024 * 1024))
+    let err = configured(&server.uri(), |b| b.max_response_bytes(1024 * 1024))
         .message_stateless(ASSISTANT, ENVIRONMENT, Some(&request))
         .await
         .unwrap_err();
@@ -321,7 +307,7 @@ async fn a_body_over_the_limit_is_a_typed_error_with_or_without_content_length()
         "{err:?}"
     );
     // The default limit (64 MiB) lets the same answer through.
-    limited_client(&server.uri(), None)
+    client_for(&server.uri(), NoAuth)
         .message_stateless(ASSISTANT, ENVIRONMENT, Some(&request))
         .await
         .unwrap();
@@ -331,7 +317,7 @@ async fn a_body_over_the_limit_is_a_typed_error_with_or_without_content_length()
         .map(|_| partial_event(&"y".repeat(1000)))
         .collect();
     let url = sse_server(events, Duration::ZERO).await;
-    let err = limited_client(&url, Some(100_000))
+    let err = configured(&url, |b| b.max_response_bytes(100_000))
         .delete_session(ASSISTANT, ENVIRONMENT, "s")
         .await
         .unwrap_err();
@@ -356,7 +342,7 @@ async fn debug_and_display_of_a_huge_error_body_are_bounded_and_the_body_is_kept
         .respond_with(ResponseTemplate::new(502).set_body_string(body.clone()))
         .mount(&server)
         .await;
-    let err = limited_client(&server.uri(), None)
+    let err = client_for(&server.uri(), NoAuth)
         .delete_session(ASSISTANT, ENVIRONMENT, "s")
         .await
         .unwrap_err();
@@ -381,7 +367,7 @@ async fn debug_and_display_of_a_huge_error_body_are_bounded_and_the_body_is_kept
         )
         .mount(&server)
         .await;
-    let err = limited_client(&server.uri(), None)
+    let err = client_for(&server.uri(), NoAuth)
         .delete_session(ASSISTANT, ENVIRONMENT, "s")
         .await
         .unwrap_err();
@@ -395,7 +381,7 @@ async fn one_endless_event_is_cut_at_the_body_limit_while_many_small_ones_pass()
     // 300 events of about 1 KB: 300 KB in all, each well under the limit.
     let many = (0..300).map(|_| partial_event(&"y".repeat(1000))).collect();
     let url = sse_server(many, Duration::ZERO).await;
-    let mut events = limited_client(&url, Some(100_000))
+    let mut events = configured(&url, |b| b.max_response_bytes(100_000))
         .message_stream(ASSISTANT, ENVIRONMENT, "s", None)
         .await
         .unwrap()
@@ -409,7 +395,7 @@ async fn one_endless_event_is_cut_at_the_body_limit_while_many_small_ones_pass()
 
     // One event of 2 MB against a limit of 100 KB.
     let url = sse_server(vec![partial_event(&"z".repeat(2_000_000))], Duration::ZERO).await;
-    let mut events = limited_client(&url, Some(100_000))
+    let mut events = configured(&url, |b| b.max_response_bytes(100_000))
         .message_stream(ASSISTANT, ENVIRONMENT, "s", None)
         .await
         .unwrap()
