@@ -6,7 +6,8 @@
 use serde_json::Value;
 
 use crate::names::closest;
-use crate::pointer::child;
+use crate::pointer::Pointer;
+use crate::walk::{Kind, walk};
 
 /// Keys a schema object may hold in OpenAPI 3.0, and the 3.1 (JSON Schema 2020-12) ones.
 const SCHEMA_KEYS: &[&str] = &[
@@ -75,64 +76,25 @@ const SCHEMA_KEYS: &[&str] = &[
 
 /// One finding: the JSON pointer of the node and what looks wrong.
 pub(crate) struct Finding {
-    pub pointer: String,
+    pub pointer: Pointer,
     pub message: String,
 }
 
-/// Every schema object of `document`, checked.
+/// Every schema object of `document`, checked (on the walk, so examples, defaults and
+/// extensions are not mistaken for schemas).
 pub(crate) fn schemas(document: &Value) -> Vec<Finding> {
     let mut out = Vec::new();
-    if let Some(schemas) = document
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-    {
-        for (name, schema) in schemas {
-            check_schema(schema, &child("#/components/schemas", name), &mut out);
+    walk(document, &mut |kind, at, node| {
+        if kind == Kind::Schema {
+            // An `allOf` member's `required` may name the properties of its siblings.
+            let in_all_of = at.parent().and_then(|p| p.last()).as_deref() == Some("allOf");
+            check_node(node, at, in_all_of, &mut out);
         }
-    }
-    find_schema_positions(document, "#", &mut out);
+    });
     out
 }
 
-/// Schemas outside `components/schemas`: under any `schema` key of parameters, bodies and
-/// responses.
-fn find_schema_positions(node: &Value, pointer: &str, out: &mut Vec<Finding>) {
-    match node {
-        Value::Object(map) => {
-            for (key, value) in map {
-                let at = child(pointer, key);
-                if key == "schema" && value.is_object() {
-                    check_schema(value, &at, out);
-                } else if key != "components" || pointer != "#" {
-                    // Literal data is not a place for schemas.
-                    if !matches!(key.as_str(), "example" | "examples" | "default" | "enum") {
-                        find_schema_positions(value, &at, out);
-                    }
-                } else if let Some(components) = value.as_object() {
-                    for (section, entries) in components {
-                        if section != "schemas" && section != "examples" {
-                            find_schema_positions(entries, &child(&at, section), out);
-                        }
-                    }
-                }
-            }
-        }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                find_schema_positions(item, &child(pointer, &i.to_string()), out);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn check_schema(schema: &Value, pointer: &str, out: &mut Vec<Finding>) {
-    check_node(schema, pointer, false, out);
-}
-
-/// `in_all_of`: the schema is an `allOf` member, whose `required` may name the properties
-/// of its siblings.
-fn check_node(schema: &Value, pointer: &str, in_all_of: bool, out: &mut Vec<Finding>) {
+fn check_node(schema: &Value, pointer: &Pointer, in_all_of: bool, out: &mut Vec<Finding>) {
     let Some(map) = schema.as_object() else {
         return;
     };
@@ -144,7 +106,7 @@ fn check_node(schema: &Value, pointer: &str, in_all_of: bool, out: &mut Vec<Find
             .map(|near| format!(": did you mean `{near}`?"))
             .unwrap_or_else(|| ", so it has no effect".to_owned());
         out.push(Finding {
-            pointer: child(pointer, key),
+            pointer: pointer.push(key),
             message: format!("`{key}` is not a schema keyword{hint}"),
         });
     }
@@ -163,43 +125,10 @@ fn check_node(schema: &Value, pointer: &str, in_all_of: bool, out: &mut Vec<Find
                     .map(|near| format!(" (did you mean `{near}`?)"))
                     .unwrap_or_default();
                 out.push(Finding {
-                    pointer: child(&child(pointer, "required"), &i.to_string()),
+                    pointer: pointer.join(["required".to_owned(), i.to_string()]),
                     message: format!("`required` names `{name}`, which is not among the schema's properties{hint}"),
                 });
             }
-        }
-    }
-    for key in [
-        "properties",
-        "patternProperties",
-        "$defs",
-        "dependentSchemas",
-    ] {
-        if let Some(children) = map.get(key).and_then(Value::as_object) {
-            for (name, value) in children {
-                check_schema(value, &child(&child(pointer, key), name), out);
-            }
-        }
-    }
-    for key in ["allOf", "oneOf", "anyOf", "prefixItems"] {
-        if let Some(members) = map.get(key).and_then(Value::as_array) {
-            for (i, value) in members.iter().enumerate() {
-                let at = child(&child(pointer, key), &i.to_string());
-                check_node(value, &at, key == "allOf", out);
-            }
-        }
-    }
-    for key in [
-        "items",
-        "additionalProperties",
-        "not",
-        "if",
-        "then",
-        "else",
-        "contains",
-    ] {
-        if let Some(value) = map.get(key) {
-            check_schema(value, &child(pointer, key), out);
         }
     }
 }
@@ -224,7 +153,7 @@ mod tests {
         });
         let found: Vec<(String, String)> = schemas(&document)
             .into_iter()
-            .map(|f| (f.pointer, f.message))
+            .map(|f| (f.pointer.to_string(), f.message))
             .collect();
         assert_eq!(found.len(), 4, "{found:#?}");
         assert!(found.contains(&(

@@ -5,6 +5,7 @@ use std::cell::{OnceCell, RefCell};
 use std::fmt;
 
 use crate::locate::Locations;
+use crate::pointer::Pointer;
 
 /// One problem in a spec, tied to the node it is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,7 +56,7 @@ pub(crate) struct Ctxt {
 }
 
 struct Found {
-    pointer: String,
+    pointer: Pointer,
     message: String,
     /// Where the problem lies when no node stands there (a YAML syntax error).
     line_col: Option<(usize, usize)>,
@@ -75,26 +76,31 @@ impl Ctxt {
         let _ = self.locations.set(locations);
     }
 
-    pub fn error(&self, pointer: &str, message: impl Into<String>) {
+    pub fn error(&self, pointer: &Pointer, message: impl Into<String>) {
         self.record(pointer, message.into(), None);
     }
 
     /// A problem at a known position rather than at a node.
-    pub fn error_at(&self, line_col: (usize, usize), pointer: &str, message: impl Into<String>) {
+    pub fn error_at(
+        &self,
+        line_col: (usize, usize),
+        pointer: &Pointer,
+        message: impl Into<String>,
+    ) {
         self.record(pointer, message.into(), Some(line_col));
     }
 
-    fn record(&self, pointer: &str, message: String, line_col: Option<(usize, usize)>) {
+    fn record(&self, pointer: &Pointer, message: String, line_col: Option<(usize, usize)>) {
         let mut found = self.found.borrow_mut();
         // A node reached twice (a type and its attributes) reports its problem once.
         if found
             .iter()
-            .any(|d| d.pointer == pointer && d.message == message)
+            .any(|d| d.pointer == *pointer && d.message == message)
         {
             return;
         }
         found.push(Found {
-            pointer: pointer.to_owned(),
+            pointer: pointer.clone(),
             message,
             line_col,
         });
@@ -119,7 +125,9 @@ impl Ctxt {
                     line_col: f
                         .line_col
                         .or_else(|| locations.and_then(|l| l.find(&f.pointer))),
-                    pointer: locations.map_or(f.pointer.clone(), |l| l.written(&f.pointer)),
+                    pointer: locations
+                        .map_or(f.pointer.clone(), |l| l.written(&f.pointer))
+                        .to_string(),
                     message: f.message,
                 })
                 .collect(),

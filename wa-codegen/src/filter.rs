@@ -3,6 +3,7 @@
 
 use crate::diagnostics::Ctxt;
 use crate::ir::{self, Api};
+use crate::pointer::Pointer;
 
 /// Which operations to keep: those filed under one of `tags`, or named in `operations`.
 #[derive(Debug, Clone, Default)]
@@ -49,7 +50,7 @@ pub(crate) fn apply(api: &mut Api, filter: &Filter, cx: &Ctxt) {
                 None => format!("tags in the spec: {}", listing(&known)),
             };
             cx.error(
-                "#/paths",
+                &Pointer::root().push("paths"),
                 format!("the filter `tags` names `{tag}`, which no operation has ({hint})"),
             );
         }
@@ -61,7 +62,7 @@ pub(crate) fn apply(api: &mut Api, filter: &Filter, cx: &Ctxt) {
                 .map(|near| format!(" (did you mean `{near}`?)"))
                 .unwrap_or_default();
             cx.error(
-                "#/paths",
+                &Pointer::root().push("paths"),
                 format!("the filter `operations` names `{id}`, which is not an operationId of the spec{hint}"),
             );
         }

@@ -22,7 +22,6 @@
 mod check;
 pub mod diagnostics;
 pub mod diff;
-mod downlevel;
 mod emit;
 mod filter;
 pub mod ir;
@@ -30,7 +29,9 @@ pub mod load;
 pub mod locate;
 mod lower;
 mod names;
+mod passes;
 pub mod pointer;
+mod walk;
 
 use proc_macro2::TokenStream;
 
@@ -125,7 +126,7 @@ impl Config {
             .map(|found| Diagnostic {
                 file: file.to_owned(),
                 line_col: locations.find(&found.pointer),
-                pointer: found.pointer,
+                pointer: found.pointer.to_string(),
                 message: found.message,
             })
             .collect();

@@ -1,11 +1,11 @@
 //! Stage 1: spec text → `openapiv3::OpenAPI`, with positions for every node. OpenAPI 3.1
-//! is rewritten to its 3.0 equivalent first (see `downlevel`).
+//! is rewritten to its 3.0 equivalent first (see `passes`).
 
 use openapiv3::OpenAPI;
 use serde_json::Value;
 
 use crate::diagnostics::{Ctxt, Diagnostics};
-use crate::pointer::child;
+use crate::pointer::Pointer;
 
 /// Parses `source` (named `file` in messages) on its own, for callers outside the
 /// pipeline (benchmarks). Reads OpenAPI 3.0 and 3.1 (as its 3.0 equivalent).
@@ -26,7 +26,7 @@ pub(crate) fn read(cx: &Ctxt, source: &str) -> Option<OpenAPI> {
             cx.set_locations(locations);
             cx.error_at(
                 (e.marker().line(), e.marker().col() + 1),
-                "#",
+                &Pointer::root(),
                 format!("the spec is not valid YAML: {}", e.info()),
             );
             return None;
@@ -37,15 +37,14 @@ pub(crate) fn read(cx: &Ctxt, source: &str) -> Option<OpenAPI> {
         cx.set_locations(locations);
         return None;
     }
-    for moved in crate::downlevel::downlevel(cx, &mut value, v31) {
+    for moved in crate::passes::downlevel(cx, &mut value, v31) {
         locations.alias(&moved.from, &moved.to);
     }
     cx.set_locations(locations);
-    relax_integer_bounds(&mut value);
     match serde_path_to_error::deserialize::<_, OpenAPI>(&value) {
         Ok(api) => Some(api),
         Err(e) => {
-            let pointer = pointer_under("#", e.path());
+            let pointer = pointer_under(&Pointer::root(), e.path());
             let (pointer, message) =
                 deeper(&value, &pointer).unwrap_or_else(|| (pointer, e.inner().to_string()));
             let version = if v31 { "3.1" } else { "3.0" };
@@ -61,22 +60,19 @@ pub(crate) fn read(cx: &Ctxt, source: &str) -> Option<OpenAPI> {
 /// openapiv3's untagged `$ref`-or-item enums hide where inside them a problem lies, so a
 /// reported path can stop at `#/paths` or `#/components`. Reading their entries one by one
 /// finds the deeper node and its own message.
-fn deeper(root: &Value, pointer: &str) -> Option<(String, String)> {
+fn deeper(root: &Value, pointer: &Pointer) -> Option<(Pointer, String)> {
     fn first_error<T: serde::de::DeserializeOwned>(
         root: &Value,
         base: &str,
-    ) -> Option<(String, String)> {
-        let mut at = root;
-        for token in base.split('/').skip(1) {
-            at = at.get(token)?;
-        }
-        for (key, entry) in at.as_object()? {
+    ) -> Option<(Pointer, String)> {
+        let base = Pointer::parse(base)?;
+        for (key, entry) in root.pointer(base.json())?.as_object()? {
             if entry.get("$ref").is_some() {
                 continue;
             }
             if let Err(e) = serde_path_to_error::deserialize::<_, T>(entry) {
                 return Some((
-                    pointer_under(&child(base, key), e.path()),
+                    pointer_under(&base.push(key), e.path()),
                     e.inner().to_string(),
                 ));
             }
@@ -89,7 +85,7 @@ fn deeper(root: &Value, pointer: &str) -> Option<(String, String)> {
             .or_else(|| first_error::<openapiv3::Response>(root, "#/components/responses"))
             .or_else(|| first_error::<openapiv3::RequestBody>(root, "#/components/requestBodies"))
     };
-    match pointer {
+    match pointer.as_str() {
         "#" | "#/paths" => first_error::<openapiv3::PathItem>(root, "#/paths").or_else(components),
         p if p.starts_with("#/components") => components(),
         _ => None,
@@ -103,18 +99,21 @@ fn check_version(cx: &Ctxt, value: &Value) -> bool {
         Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => return false,
         Some(Value::String(v)) if v.starts_with("3.1.") || v == "3.1" => return true,
         Some(other) => cx.error(
-            "#/openapi",
+            &Pointer::root().push("openapi"),
             format!(
                 "unsupported OpenAPI version {}: expected 3.0.x or 3.1.x",
                 scalar_text(other)
             ),
         ),
         None if value.get("swagger").is_some() => cx.error(
-            "#/swagger",
+            &Pointer::root().push("swagger"),
             "Swagger 2.0 documents are not supported: convert the document to OpenAPI 3.0",
         ),
-        None if !value.is_object() => cx.error("#", "the spec must be a YAML mapping"),
-        None => cx.error("#", "missing `openapi` field: expected `openapi: 3.0.x`"),
+        None if !value.is_object() => cx.error(&Pointer::root(), "the spec must be a YAML mapping"),
+        None => cx.error(
+            &Pointer::root(),
+            "missing `openapi` field: expected `openapi: 3.0.x`",
+        ),
     }
     false
 }
@@ -123,32 +122,13 @@ fn scalar_text(v: &Value) -> String {
     v.to_string()
 }
 
-/// openapiv3 keeps integer bounds as `i64` and rejects the whole document when one is out of
-/// range or fractional. Bounds do not change the generated code, so such a bound is dropped.
-fn relax_integer_bounds(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            if map.get("type").and_then(Value::as_str) == Some("integer") {
-                for key in ["minimum", "maximum", "multipleOf"] {
-                    if map.get(key).is_some_and(|v| v.as_i64().is_none()) {
-                        map.remove(key);
-                    }
-                }
-            }
-            map.values_mut().for_each(relax_integer_bounds);
-        }
-        Value::Array(items) => items.iter_mut().for_each(relax_integer_bounds),
-        _ => {}
-    }
-}
-
-fn pointer_under(base: &str, path: &serde_path_to_error::Path) -> String {
+fn pointer_under(base: &Pointer, path: &serde_path_to_error::Path) -> Pointer {
     use serde_path_to_error::Segment;
-    let mut pointer = base.to_owned();
+    let mut pointer = base.clone();
     for segment in path.iter() {
         match segment {
-            Segment::Seq { index } => pointer = child(&pointer, &index.to_string()),
-            Segment::Map { key } => pointer = child(&pointer, key),
+            Segment::Seq { index } => pointer = pointer.push(index),
+            Segment::Map { key } => pointer = pointer.push(key),
             Segment::Enum { .. } | Segment::Unknown => {}
         }
     }

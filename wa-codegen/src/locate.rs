@@ -11,14 +11,14 @@ use yaml_rust2::Yaml;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, ScanError, TScalarStyle};
 
-use crate::pointer::child;
+use crate::pointer::Pointer;
 
 /// Positions of the nodes of one document, keyed by JSON pointer (`#`, `#/info/title`, ...).
 #[derive(Debug, Default)]
 pub struct Locations {
-    by_pointer: HashMap<String, (usize, usize)>,
+    by_pointer: HashMap<Pointer, (usize, usize)>,
     /// Pointer after a rewrite → pointer the user wrote (see [`Locations::alias`]).
-    moved: HashMap<String, String>,
+    moved: HashMap<Pointer, Pointer>,
 }
 
 /// The first document of `source` as JSON, and the positions of its nodes. On a scan error
@@ -42,41 +42,40 @@ impl Locations {
 
     /// The node written at `from` now stands at `to` (a rewrite moved it): what is found
     /// at or below `to` is placed, and named, where the user wrote it.
-    pub fn alias(&mut self, from: &str, to: &str) {
-        self.moved.insert(to.to_owned(), from.to_owned());
+    pub fn alias(&mut self, from: &Pointer, to: &Pointer) {
+        self.moved.insert(to.clone(), from.clone());
     }
 
     /// The pointer the user wrote for a node that a rewrite may have moved.
-    pub fn written(&self, pointer: &str) -> String {
-        let mut p = pointer;
+    pub fn written(&self, pointer: &Pointer) -> Pointer {
+        let mut p = pointer.clone();
         loop {
-            if let Some(from) = self.moved.get(p) {
-                return format!("{from}{}", &pointer[p.len()..]);
+            if let Some(from) = self.moved.get(&p) {
+                return pointer.rebase(&p, from).unwrap_or_else(|| pointer.clone());
             }
-            match p.rfind('/') {
-                Some(i) => p = &p[..i],
-                None => return pointer.to_owned(),
+            match p.parent() {
+                Some(parent) => p = parent,
+                None => return pointer.clone(),
             }
         }
     }
 
     /// Line and column (1-based) of the node at `pointer`, or of its nearest ancestor that
     /// exists in the document.
-    pub fn find(&self, pointer: &str) -> Option<(usize, usize)> {
-        let written = self.written(pointer);
-        let mut p = written.as_str();
+    pub fn find(&self, pointer: &Pointer) -> Option<(usize, usize)> {
+        let mut p = self.written(pointer);
         loop {
-            if let Some(pos) = self.by_pointer.get(p) {
+            if let Some(pos) = self.by_pointer.get(&p) {
                 return Some(*pos);
             }
-            p = &p[..p.rfind('/')?];
+            p = p.parent()?;
         }
     }
 }
 
 enum Frame {
     Mapping {
-        pointer: String,
+        pointer: Pointer,
         anchor: usize,
         /// A key read, whose value has not started yet.
         key: Option<(String, Marker)>,
@@ -85,7 +84,7 @@ enum Frame {
         map: Map<String, Value>,
     },
     Sequence {
-        pointer: String,
+        pointer: Pointer,
         anchor: usize,
         items: Vec<Value>,
     },
@@ -94,7 +93,7 @@ enum Frame {
 #[derive(Default)]
 struct Recorder {
     stack: Vec<Frame>,
-    positions: HashMap<String, (usize, usize)>,
+    positions: HashMap<Pointer, (usize, usize)>,
     anchors: HashMap<usize, Value>,
     root: Option<Value>,
 }
@@ -102,12 +101,10 @@ struct Recorder {
 impl Recorder {
     /// Called when a node (scalar or container) starts; returns its pointer, or `None` when
     /// the node is a mapping key (whose text is then kept for its value).
-    fn node_start(&mut self, mark: Marker, key_text: &str) -> Option<String> {
+    fn node_start(&mut self, mark: Marker, key_text: &str) -> Option<Pointer> {
         let (pointer, at) = match self.stack.last_mut() {
-            None => ("#".to_owned(), mark),
-            Some(Frame::Sequence { pointer, items, .. }) => {
-                (child(pointer, &items.len().to_string()), mark)
-            }
+            None => (Pointer::root(), mark),
+            Some(Frame::Sequence { pointer, items, .. }) => (pointer.push(items.len()), mark),
             Some(Frame::Mapping {
                 pointer,
                 key,
@@ -116,7 +113,7 @@ impl Recorder {
             }) => match key.take() {
                 // A value: report it where its key stands, which is what a reader looks for.
                 Some((k, key_mark)) => {
-                    let p = child(pointer, &k);
+                    let p = pointer.push(&k);
                     *value_key = Some(k);
                     (p, key_mark)
                 }
@@ -239,19 +236,21 @@ mod tests {
     fn finds_keys_items_and_nearest_ancestor() {
         let src = "openapi: 3.0.3\ninfo:\n  title: x\npaths:\n  /a~b/c:\n    get:\n      tags: [one, two]\n";
         let l = Locations::of(src);
-        assert_eq!(l.find("#/openapi"), Some((1, 1)));
-        assert_eq!(l.find("#/info/title"), Some((3, 3)));
-        assert_eq!(l.find("#/paths/~1a~0b~1c/get"), Some((6, 5)));
-        assert_eq!(l.find("#/paths/~1a~0b~1c/get/tags/1"), Some((7, 19)));
-        assert_eq!(l.find("#/paths/~1a~0b~1c/get/responses/200"), Some((6, 5)));
+        let at = |p: &str| l.find(&Pointer::parse(p).unwrap());
+        assert_eq!(at("#/openapi"), Some((1, 1)));
+        assert_eq!(at("#/info/title"), Some((3, 3)));
+        assert_eq!(at("#/paths/~1a~0b~1c/get"), Some((6, 5)));
+        assert_eq!(at("#/paths/~1a~0b~1c/get/tags/1"), Some((7, 19)));
+        assert_eq!(at("#/paths/~1a~0b~1c/get/responses/200"), Some((6, 5)));
     }
 
     #[test]
     fn moved_nodes_are_found_and_named_where_written() {
+        let p = |p: &str| Pointer::parse(p).unwrap();
         let mut l = Locations::of("a:\n  b:\n    c: 1\n");
-        l.alias("#/a/b", "#/x");
-        assert_eq!(l.find("#/x/c"), Some((3, 5)));
-        assert_eq!(l.written("#/x/c/d"), "#/a/b/c/d");
-        assert_eq!(l.written("#/a/b"), "#/a/b");
+        l.alias(&p("#/a/b"), &p("#/x"));
+        assert_eq!(l.find(&p("#/x/c")), Some((3, 5)));
+        assert_eq!(l.written(&p("#/x/c/d")), "#/a/b/c/d");
+        assert_eq!(l.written(&p("#/a/b")), "#/a/b");
     }
 }

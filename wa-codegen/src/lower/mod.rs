@@ -8,6 +8,8 @@ mod operations;
 mod schemas;
 mod template;
 
+use crate::pointer::Pointer;
+use crate::pointer::unescape;
 use std::collections::{HashMap, HashSet};
 
 use openapiv3::{OpenAPI, ReferenceOr};
@@ -27,7 +29,7 @@ pub(crate) struct Lowerer<'a, 'c> {
     /// Parents with a discriminator but no `oneOf` → the component keys that extend them.
     pub children: HashMap<TypeId, Vec<String>>,
     /// Inline schemas already lowered, by pointer, so each gets exactly one type.
-    pub inline_types: HashMap<String, TypeRef>,
+    pub inline_types: HashMap<Pointer, TypeRef>,
     pub type_names: Namespace,
     /// Models by id; a reserved one holds a stand-in until it is defined.
     pub types: Vec<TypeDef>,
@@ -86,7 +88,7 @@ pub(crate) fn lower(spec: &OpenAPI, cx: &Ctxt) -> Api {
     }
     lw.find_union_members();
     for (key, schema) in schemas.into_iter().flatten() {
-        let pointer = crate::pointer::child("#/components/schemas", key);
+        let pointer = Pointer::root().join(["components", "schemas"]).push(key);
         let id = lw.schema_names[key];
         lw.lower_component(id, schema, &pointer);
     }
@@ -117,16 +119,13 @@ pub(crate) fn resolve<'s, T>(
     item: &'s ReferenceOr<T>,
     section: &str,
     map: Option<&'s indexmap::IndexMap<String, ReferenceOr<T>>>,
-    pointer: &str,
-) -> Option<(&'s T, String)> {
+    pointer: &Pointer,
+) -> Option<(&'s T, Pointer)> {
     match item {
-        ReferenceOr::Item(t) => Some((t, pointer.to_owned())),
+        ReferenceOr::Item(t) => Some((t, pointer.clone())),
         ReferenceOr::Reference { reference } => {
             let (t, name) = follow(cx, reference, section, map, pointer)?;
-            Some((
-                t,
-                crate::pointer::child(&format!("#/components/{section}"), &name),
-            ))
+            Some((t, Pointer::root().join(["components", section, &name])))
         }
     }
 }
@@ -138,7 +137,7 @@ pub(crate) fn follow<'s, T>(
     reference: &str,
     section: &str,
     map: Option<&'s indexmap::IndexMap<String, ReferenceOr<T>>>,
-    pointer: &str,
+    pointer: &Pointer,
 ) -> Option<(&'s T, String)> {
     let prefix = format!("#/components/{section}/");
     let mut reference = reference;
@@ -193,29 +192,4 @@ fn singular(section: &str) -> &str {
         "responses" => "response",
         other => other,
     }
-}
-
-/// Undoes JSON-pointer escaping (and percent-encoding) of one token.
-pub(crate) fn unescape(token: &str) -> String {
-    let decoded = percent_decode(token);
-    decoded.replace("~1", "/").replace("~0", "~")
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((hi * 16 + lo) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
 }

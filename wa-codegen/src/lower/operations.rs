@@ -1,19 +1,20 @@
 //! Paths and operations → client methods.
 
+use crate::pointer::Pointer;
 use std::collections::HashMap;
 
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode};
 
 use super::schemas::SchemaRef;
 use super::template::{self, Segment};
-use super::{Lowerer, resolve, unescape};
+use super::{Lowerer, resolve};
 use crate::ir::{
     Body, BodyKind, GlobalParam, HttpMethod, MultipartPart, Operation, Pagination, Param,
     ParamLocation, ParamsStruct, PathPart, PathTemplate, QueryStyle, StatusBody, Success, TypeId,
     TypeKind, TypeRef,
 };
 use crate::names::{Namespace, field_name, type_name};
-use crate::pointer::child;
+use crate::pointer::unescape;
 
 impl<'a> Lowerer<'a, '_> {
     pub(super) fn lower_operations(&mut self) -> (Vec<GlobalParam>, Vec<Operation>) {
@@ -26,7 +27,7 @@ impl<'a> Lowerer<'a, '_> {
         // Global parameters first, so their setters keep their plain names.
         let mut found = Vec::new();
         for (path, item) in &spec.paths.paths {
-            let pointer = child("#/paths", path);
+            let pointer = Pointer::root().join(["paths"]).push(path);
             let Some(item) = self.path_item(item, &pointer) else {
                 continue;
             };
@@ -38,7 +39,7 @@ impl<'a> Lowerer<'a, '_> {
                 let Some(op) = operation_of(item, method) else {
                     continue;
                 };
-                let at = child(&pointer, method.key());
+                let at = pointer.push(method.key());
                 found.push((path.as_str(), segments.clone(), method, item, op, at));
             }
         }
@@ -70,7 +71,7 @@ impl<'a> Lowerer<'a, '_> {
                     Some((_, first)) if std::ptr::eq(*first, op) => {}
                     Some((first, _)) => {
                         self.cx.error(
-                            &child(&pointer, "operationId"),
+                            &pointer.push("operationId"),
                             format!("duplicate operationId `{id}`: `{first}` has it too; operationIds must be unique"),
                         );
                         continue;
@@ -107,7 +108,7 @@ impl<'a> Lowerer<'a, '_> {
     fn path_item(
         &mut self,
         item: &'a ReferenceOr<PathItem>,
-        pointer: &str,
+        pointer: &Pointer,
     ) -> Option<&'a PathItem> {
         let spec: &'a openapiv3::OpenAPI = self.spec;
         let mut current = item;
@@ -137,22 +138,22 @@ impl<'a> Lowerer<'a, '_> {
         &mut self,
         item: &'a PathItem,
         op: &'a openapiv3::Operation,
-        pointer: &str,
+        pointer: &Pointer,
         in_path: &[&str],
     ) -> Vec<LoweredParam> {
         let spec: &'a openapiv3::OpenAPI = self.spec;
         let map = spec.components.as_ref().map(|c| &c.parameters);
-        let path_pointer = &pointer[..pointer.rfind('/').unwrap_or(0)];
+        let path_pointer = pointer.parent().unwrap_or_default();
         let sources = item
             .parameters
             .iter()
             .enumerate()
-            .map(|(i, p)| (p, child(&child(path_pointer, "parameters"), &i.to_string())))
+            .map(|(i, p)| (p, path_pointer.push("parameters").push(i)))
             .chain(
                 op.parameters
                     .iter()
                     .enumerate()
-                    .map(|(i, p)| (p, child(&child(pointer, "parameters"), &i.to_string()))),
+                    .map(|(i, p)| (p, pointer.push("parameters").push(i))),
             );
         let mut out: Vec<LoweredParam> = Vec::new();
         let mut names = Namespace::new();
@@ -203,7 +204,7 @@ impl<'a> Lowerer<'a, '_> {
             };
             let (ty, default) = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
-                    let schema_at = child(&at, "schema");
+                    let schema_at = at.push("schema");
                     let default = match schema {
                         ReferenceOr::Item(s) => s.schema_data.default.as_ref().map(json_text),
                         ReferenceOr::Reference { .. } => None,
@@ -215,7 +216,7 @@ impl<'a> Lowerer<'a, '_> {
                 }
                 ParameterSchemaOrContent::Content(_) => {
                     self.cx.error(
-                        &child(&at, "content"),
+                        &at.push("content"),
                         "parameters described by `content` are not supported; use `schema`",
                     );
                     (TypeRef::Json, None)
@@ -297,7 +298,7 @@ impl<'a> Lowerer<'a, '_> {
         op: &'a openapiv3::Operation,
         (path, segments): (&str, &[Segment<'_>]),
         method: HttpMethod,
-        pointer: &str,
+        pointer: &Pointer,
         params: Vec<LoweredParam>,
         id: String,
         method_name: String,
@@ -353,9 +354,9 @@ impl<'a> Lowerer<'a, '_> {
         let body = op
             .request_body
             .as_ref()
-            .and_then(|b| self.lower_body(b, &child(pointer, "requestBody"), pascal));
-        let success = self.lower_success(&op.responses, &child(pointer, "responses"), pascal);
-        let errors = self.lower_errors(&op.responses, &child(pointer, "responses"), pascal);
+            .and_then(|b| self.lower_body(b, &pointer.push("requestBody"), pascal));
+        let success = self.lower_success(&op.responses, &pointer.push("responses"), pascal);
+        let errors = self.lower_errors(&op.responses, &pointer.push("responses"), pascal);
         let mut operation = Operation {
             id,
             method_name,
@@ -380,7 +381,7 @@ impl<'a> Lowerer<'a, '_> {
     fn lower_body(
         &mut self,
         body: &'a ReferenceOr<openapiv3::RequestBody>,
-        pointer: &str,
+        pointer: &Pointer,
         pascal: &str,
     ) -> Option<Body> {
         let spec: &'a openapiv3::OpenAPI = self.spec;
@@ -393,17 +394,15 @@ impl<'a> Lowerer<'a, '_> {
             ReferenceOr::Item(_) => format!("{pascal}Request"),
         };
         let (body, at) = resolve(self.cx, body, "requestBodies", map, pointer)?;
-        let content = child(&at, "content");
+        let content = at.push("content");
         let kind = if let Some((media, m)) = body.content.iter().find(|(k, _)| is_json(k)) {
             let ty = match &m.schema {
-                Some(s) => {
-                    self.type_ref(s.into(), &child(&child(&content, media), "schema"), &hint)
-                }
+                Some(s) => self.type_ref(s.into(), &content.push(media).push("schema"), &hint),
                 None => TypeRef::Json,
             };
             BodyKind::Json(ty)
         } else if let Some((media, m)) = body.content.iter().find(|(k, _)| is_form(k)) {
-            let at = child(&child(&content, media), "schema");
+            let at = content.push(media).push("schema");
             let ty = match &m.schema {
                 Some(s) => self.type_ref(s.into(), &at, &hint),
                 None => TypeRef::Json,
@@ -460,10 +459,10 @@ impl<'a> Lowerer<'a, '_> {
     fn lower_success(
         &mut self,
         responses: &'a openapiv3::Responses,
-        pointer: &str,
+        pointer: &Pointer,
         pascal: &str,
     ) -> Success {
-        let mut success: Vec<(u16, &'a ReferenceOr<openapiv3::Response>, String)> = responses
+        let mut success: Vec<(u16, &'a ReferenceOr<openapiv3::Response>, Pointer)> = responses
             .responses
             .iter()
             .filter_map(|(code, r)| {
@@ -472,13 +471,13 @@ impl<'a> Lowerer<'a, '_> {
                     StatusCode::Range(2) => 299,
                     _ => return None,
                 };
-                Some((rank, r, child(pointer, &code.to_string())))
+                Some((rank, r, pointer.push(code)))
             })
             .collect();
         success.sort_by_key(|(rank, ..)| *rank);
         if success.is_empty() {
             return match &responses.default {
-                Some(default) => self.lower_response(default, &child(pointer, "default"), pascal),
+                Some(default) => self.lower_response(default, &pointer.push("default"), pascal),
                 None => Success::Empty,
             };
         }
@@ -511,7 +510,7 @@ impl<'a> Lowerer<'a, '_> {
     fn lower_response(
         &mut self,
         response: &'a ReferenceOr<openapiv3::Response>,
-        pointer: &str,
+        pointer: &Pointer,
         pascal: &str,
     ) -> Success {
         let spec: &'a openapiv3::OpenAPI = self.spec;
@@ -526,7 +525,7 @@ impl<'a> Lowerer<'a, '_> {
         let Some((response, at)) = resolve(self.cx, response, "responses", map, pointer) else {
             return Success::Empty;
         };
-        let content = child(&at, "content");
+        let content = at.push("content");
         let schema_of = |media: &str| response.content.get(media).and_then(|m| m.schema.as_ref());
         let json = response.content.keys().find(|k| is_json(k));
         let binary = response
@@ -535,9 +534,7 @@ impl<'a> Lowerer<'a, '_> {
             .any(|k| !is_json(k) && k.as_str() != "text/event-stream");
         if let Some(media) = json {
             let ty = match schema_of(media) {
-                Some(s) => {
-                    self.type_ref(s.into(), &child(&child(&content, media), "schema"), &hint)
-                }
+                Some(s) => self.type_ref(s.into(), &content.push(media).push("schema"), &hint),
                 None => TypeRef::Json,
             };
             return if binary {
@@ -547,7 +544,7 @@ impl<'a> Lowerer<'a, '_> {
             };
         }
         if response.content.contains_key("text/event-stream") {
-            let at = child(&child(&content, "text/event-stream"), "schema");
+            let at = content.push("text/event-stream").push("schema");
             let ty = match schema_of("text/event-stream") {
                 Some(s) => self.type_ref(s.into(), &at, &format!("{pascal}Event")),
                 None => TypeRef::Json,
@@ -565,7 +562,7 @@ impl<'a> Lowerer<'a, '_> {
     fn lower_errors(
         &mut self,
         responses: &'a openapiv3::Responses,
-        pointer: &str,
+        pointer: &Pointer,
         pascal: &str,
     ) -> Vec<(String, TypeRef)> {
         let is_success =
@@ -585,7 +582,7 @@ impl<'a> Lowerer<'a, '_> {
             );
         let mut out = Vec::new();
         for (code, response) in errors {
-            let at = child(pointer, &code);
+            let at = pointer.push(&code);
             let hint = format!("{pascal}{}", type_name(&code));
             if let Success::Json(ty) | Success::JsonOrBinary(ty) =
                 self.lower_response(response, &at, &hint)

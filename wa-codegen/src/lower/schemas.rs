@@ -1,5 +1,6 @@
 //! Schemas → models: structs, open enums, tagged and untagged unions, aliases.
 
+use crate::pointer::Pointer;
 use std::collections::{HashMap, HashSet};
 
 use openapiv3::{
@@ -7,10 +8,10 @@ use openapiv3::{
     StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
-use super::{Lowerer, unescape};
+use super::Lowerer;
 use crate::ir::{EnumVariant, Field, Struct, TypeId, TypeKind, TypeRef, UnionVariant};
 use crate::names::{Namespace, field_name, type_name};
-use crate::pointer::child;
+use crate::pointer::unescape;
 
 /// A schema position: either a `$ref` or a schema written in place.
 #[derive(Clone, Copy)]
@@ -163,7 +164,9 @@ fn mapping_ref(target: &str) -> String {
 }
 
 fn schema_ref(key: &str) -> String {
-    child("#/components/schemas", key)
+    Pointer::root()
+        .join(["components", "schemas", key])
+        .to_string()
 }
 
 /// The tag a member says for itself: its tag property's only `enum` value, or its `example`.
@@ -266,7 +269,7 @@ impl<'a> Lowerer<'a, '_> {
         &mut self,
         id: TypeId,
         schema: &'a ReferenceOr<Schema>,
-        pointer: &str,
+        pointer: &Pointer,
     ) {
         let (kind, doc) = match schema {
             ReferenceOr::Reference { .. } => {
@@ -285,7 +288,7 @@ impl<'a> Lowerer<'a, '_> {
     pub(crate) fn component(
         &mut self,
         reference: &str,
-        pointer: &str,
+        pointer: &Pointer,
     ) -> Option<(&'a Schema, String)> {
         let spec: &'a openapiv3::OpenAPI = self.spec;
         let schemas = spec.components.as_ref().map(|c| &c.schemas);
@@ -293,10 +296,10 @@ impl<'a> Lowerer<'a, '_> {
     }
 
     /// The model `id` for `schema`; inline schemas inside it are named after its name.
-    fn lower_kind(&mut self, schema: &'a Schema, pointer: &str, id: TypeId) -> TypeKind {
+    fn lower_kind(&mut self, schema: &'a Schema, pointer: &Pointer, id: TypeId) -> TypeKind {
         let name = &self.type_name_of(id).to_owned();
         if let Some((key, members)) = union_members(schema) {
-            let members_pointer = child(pointer, key);
+            let members_pointer = pointer.push(key);
             return match &schema.schema_data.discriminator {
                 Some(disc) => self.lower_tagged(disc, members, &[], pointer, &members_pointer),
                 None => self.lower_untagged(members, &members_pointer, name),
@@ -325,7 +328,12 @@ impl<'a> Lowerer<'a, '_> {
 
     /// A type for a schema in field, item or parameter position; schemas that need a name of
     /// their own become models named after `hint`.
-    pub(crate) fn type_ref(&mut self, schema: SchemaRef<'a>, pointer: &str, hint: &str) -> TypeRef {
+    pub(crate) fn type_ref(
+        &mut self,
+        schema: SchemaRef<'a>,
+        pointer: &Pointer,
+        hint: &str,
+    ) -> TypeRef {
         let schema = match schema {
             SchemaRef::Ref(reference) => {
                 return match self.component(reference, pointer) {
@@ -340,7 +348,7 @@ impl<'a> Lowerer<'a, '_> {
         }
         // `allOf: [$ref, {description: ...}]` only annotates: it is that type.
         if let Some((i, single)) = lone_member(schema) {
-            let at = child(&child(pointer, "allOf"), &i.to_string());
+            let at = pointer.push("allOf").push(i);
             return self.type_ref(single.into(), &at, hint);
         }
         let needs_name = union_members(schema).is_some()
@@ -369,14 +377,14 @@ impl<'a> Lowerer<'a, '_> {
     fn map_type(
         &mut self,
         additional: Option<&'a AdditionalProperties>,
-        pointer: &str,
+        pointer: &Pointer,
         hint: &str,
     ) -> TypeRef {
         match additional {
             Some(AdditionalProperties::Schema(s)) if !is_empty_schema(s) => {
                 TypeRef::Map(Box::new(self.type_ref(
                     s.as_ref().into(),
-                    &child(pointer, "additionalProperties"),
+                    &pointer.push("additionalProperties"),
                     &format!("{hint}Value"),
                 )))
             }
@@ -384,7 +392,7 @@ impl<'a> Lowerer<'a, '_> {
         }
     }
 
-    fn plain_type(&mut self, schema: &'a Schema, pointer: &str, hint: &str) -> TypeRef {
+    fn plain_type(&mut self, schema: &'a Schema, pointer: &Pointer, hint: &str) -> TypeRef {
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => match &s.format {
                 VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
@@ -403,11 +411,9 @@ impl<'a> Lowerer<'a, '_> {
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
             SchemaKind::Type(Type::Array(a)) => {
                 let item = match &a.items {
-                    Some(items) => self.type_ref(
-                        items.into(),
-                        &child(pointer, "items"),
-                        &format!("{hint}Item"),
-                    ),
+                    Some(items) => {
+                        self.type_ref(items.into(), &pointer.push("items"), &format!("{hint}Item"))
+                    }
                     None => TypeRef::Json,
                 };
                 TypeRef::Vec(Box::new(item))
@@ -418,7 +424,7 @@ impl<'a> Lowerer<'a, '_> {
                     let items = a.items.as_ref().map(|i| i.into());
                     let item = match items {
                         Some(items) => {
-                            self.type_ref(items, &child(pointer, "items"), &format!("{hint}Item"))
+                            self.type_ref(items, &pointer.push("items"), &format!("{hint}Item"))
                         }
                         None => TypeRef::Json,
                     };
@@ -430,7 +436,7 @@ impl<'a> Lowerer<'a, '_> {
                 Some("boolean") => TypeRef::Bool,
                 Some(other) if !["array", "object"].contains(&other) => {
                     self.cx.error(
-                        &child(pointer, "type"),
+                        &pointer.push("type"),
                         format!("unknown schema type `{other}`"),
                     );
                     TypeRef::Json
@@ -439,7 +445,7 @@ impl<'a> Lowerer<'a, '_> {
             },
             SchemaKind::Not { .. } => {
                 self.cx
-                    .error(&child(pointer, "not"), "`not` schemas are not supported");
+                    .error(&pointer.push("not"), "`not` schemas are not supported");
                 TypeRef::Json
             }
             // Unions and compositions are lowered by `lower_kind`.
@@ -455,21 +461,21 @@ impl<'a> Lowerer<'a, '_> {
         disc: &'a openapiv3::Discriminator,
         members: &'a [ReferenceOr<Schema>],
         children: &[String],
-        pointer: &str,
-        members_pointer: &str,
+        pointer: &Pointer,
+        members_pointer: &Pointer,
     ) -> TypeKind {
-        let mut targets: Vec<(String, String, String)> = Vec::new();
+        let mut targets: Vec<(String, String, Pointer)> = Vec::new();
         for (tag, target) in &disc.mapping {
             targets.push((
                 tag.clone(),
                 mapping_ref(target),
-                child(&format!("{pointer}/discriminator/mapping"), tag),
+                pointer.push("discriminator").push("mapping").push(tag),
             ));
         }
         let mapped: Vec<String> = disc.mapping.values().map(|t| mapping_ref(t)).collect();
         let mut unmapped = Vec::new();
         for (i, member) in members.iter().enumerate() {
-            let at = child(members_pointer, &i.to_string());
+            let at = members_pointer.push(i);
             match member {
                 ReferenceOr::Reference { reference } => unmapped.push((reference.clone(), at)),
                 ReferenceOr::Item(_) => self.cx.error(
@@ -479,7 +485,10 @@ impl<'a> Lowerer<'a, '_> {
             }
         }
         for key in children {
-            unmapped.push((schema_ref(key), child("#/components/schemas", key)));
+            unmapped.push((
+                schema_ref(key),
+                Pointer::root().join(["components", "schemas", key]),
+            ));
         }
         for (reference, at) in unmapped {
             if mapped.contains(&reference) || targets.iter().any(|(_, r, _)| *r == reference) {
@@ -533,13 +542,13 @@ impl<'a> Lowerer<'a, '_> {
     fn lower_untagged(
         &mut self,
         members: &'a [ReferenceOr<Schema>],
-        pointer: &str,
+        pointer: &Pointer,
         name: &str,
     ) -> TypeKind {
         let mut names = Namespace::new();
         let mut variants: Vec<(usize, UnionVariant)> = Vec::new();
         for (i, member) in members.iter().enumerate() {
-            let at = child(pointer, &i.to_string());
+            let at = pointer.push(i);
             let ty = self.type_ref(member.into(), &at, &format!("{name}Variant{}", i + 1));
             let variant_name = match &ty {
                 TypeRef::Named(id) => {
@@ -569,7 +578,7 @@ impl<'a> Lowerer<'a, '_> {
         }
     }
 
-    fn required_count(&mut self, member: &'a ReferenceOr<Schema>, pointer: &str) -> usize {
+    fn required_count(&mut self, member: &'a ReferenceOr<Schema>, pointer: &Pointer) -> usize {
         let schema = match member {
             ReferenceOr::Reference { reference } => match self.component(reference, pointer) {
                 Some((s, _)) => s,
@@ -584,19 +593,19 @@ impl<'a> Lowerer<'a, '_> {
         &mut self,
         schema: &'a Schema,
         members: &'a [ReferenceOr<Schema>],
-        pointer: &str,
+        pointer: &Pointer,
         id: TypeId,
     ) -> TypeKind {
         let name = &self.type_name_of(id).to_owned();
         let own = object_parts(schema).filter(|p| !p.properties.is_empty());
         if let Some((i, single)) = lone_member(schema) {
-            let at = child(&child(pointer, "allOf"), &i.to_string());
+            let at = pointer.push("allOf").push(i);
             return TypeKind::Alias(self.type_ref(single.into(), &at, name));
         }
         let mut parts = Vec::new();
         let mut unions = Vec::new();
         for (i, member) in members.iter().enumerate() {
-            let at = child(&child(pointer, "allOf"), &i.to_string());
+            let at = pointer.push("allOf").push(i);
             self.collect_parts(member.into(), &at, name, &mut parts, &mut unions, 0);
         }
         if let Some(own) = own {
@@ -610,9 +619,9 @@ impl<'a> Lowerer<'a, '_> {
     fn collect_parts(
         &mut self,
         member: SchemaRef<'a>,
-        pointer: &str,
+        pointer: &Pointer,
         name: &str,
-        parts: &mut Vec<(ObjectParts<'a>, String)>,
+        parts: &mut Vec<(ObjectParts<'a>, Pointer)>,
         unions: &mut Vec<TypeRef>,
         depth: usize,
     ) {
@@ -623,7 +632,10 @@ impl<'a> Lowerer<'a, '_> {
         }
         let (schema, at) = match member {
             SchemaRef::Ref(reference) => match self.component(reference, pointer) {
-                Some((s, key)) => (s, child("#/components/schemas", &key)),
+                Some((s, key)) => (
+                    s,
+                    Pointer::root().join(["components", "schemas"]).push(&key),
+                ),
                 None => return,
             },
             SchemaRef::Inline(s) => (s, pointer.to_owned()),
@@ -632,7 +644,7 @@ impl<'a> Lowerer<'a, '_> {
             unions.push(self.type_ref(member, pointer, &format!("{name}Union")));
         } else if let Some(inner) = all_of_members(schema) {
             for (i, m) in inner.iter().enumerate() {
-                let p = child(&child(&at, "allOf"), &i.to_string());
+                let p = at.push("allOf").push(i);
                 self.collect_parts(m.into(), &p, name, parts, unions, depth + 1);
             }
             if let Some(own) = object_parts(schema) {
@@ -662,7 +674,7 @@ impl<'a> Lowerer<'a, '_> {
     fn lower_struct(
         &mut self,
         id: TypeId,
-        parts: Vec<(ObjectParts<'a>, String)>,
+        parts: Vec<(ObjectParts<'a>, Pointer)>,
         unions: &[TypeRef],
     ) -> Struct {
         let name = &self.type_name_of(id).to_owned();
@@ -693,7 +705,7 @@ impl<'a> Lowerer<'a, '_> {
                 if omit.as_deref() == Some(*wire) {
                     continue;
                 }
-                let prop_pointer = child(&child(at, "properties"), wire);
+                let prop_pointer = at.push("properties").push(wire);
                 let ty = self.type_ref(
                     *schema,
                     &prop_pointer,
@@ -741,7 +753,7 @@ impl<'a> Lowerer<'a, '_> {
                     }
                     Some(AdditionalProperties::Schema(s)) => Some(self.type_ref(
                         s.as_ref().into(),
-                        &child(at, "additionalProperties"),
+                        &at.push("additionalProperties"),
                         &format!("{name}Value"),
                     )),
                     _ => None,

@@ -1,0 +1,250 @@
+//! Rewrites of the document as a JSON value, before openapiv3 (a 3.0 model) reads it: each
+//! a small pass on the one walk (`crate::walk`). Rewriting the value keeps one model, one
+//! lowering and one set of diagnostics for every version a user may write.
+//!
+//! Nodes stay where they were wherever possible; a node that moves (a hoisted `$defs` entry,
+//! a webhook payload, a referenced path item) is reported as a [`Move`] so that diagnostics
+//! about it still find the user's line and column.
+
+mod bounds;
+mod discriminators;
+mod hoist;
+mod nullable;
+mod parameters;
+mod path_items;
+mod v31;
+
+use serde_json::Value;
+
+use crate::diagnostics::Ctxt;
+use crate::pointer::Pointer;
+use crate::walk::{self, Kind, Visit};
+
+/// A node now at `to` that the user wrote at `from`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Move {
+    pub from: Pointer,
+    pub to: Pointer,
+}
+
+/// Rewrites `doc` (OpenAPI 3.0, or 3.1 when `v31`) into what openapiv3 reads. A 3.0
+/// document only loses `{type: 'null'}` union members (a common habit that 3.0 cannot say
+/// otherwise) and gains a schema for JSON-`content` parameters; a 3.1 one becomes its 3.0
+/// equivalent.
+pub(crate) fn downlevel(cx: &Ctxt, doc: &mut Value, v31: bool) -> Vec<Move> {
+    let mut moves = Vec::new();
+    if v31 {
+        v31::document(doc);
+        path_items::inline(cx, doc, &mut moves);
+    }
+    let mut pass = Shapes {
+        v31,
+        keywords: v31::Keywords::default(),
+    };
+    walk::walk_mut(doc, &mut pass);
+    moves.append(&mut pass.keywords.moves);
+    if v31 {
+        hoist::defs(doc, std::mem::take(&mut pass.keywords.defs), &mut moves);
+        hoist::webhooks(doc, &mut moves);
+        if let Some(c) = doc.get_mut("components").and_then(Value::as_object_mut) {
+            c.remove("pathItems");
+        }
+        discriminators::const_tags(doc);
+    }
+    hoist::deep_refs(doc, &mut moves);
+    bounds::relax(doc);
+    moves
+}
+
+/// The per-node rewrites, in one walk: 2020-12 keywords (3.1 only), null members and
+/// JSON-`content` parameters (both versions).
+struct Shapes {
+    v31: bool,
+    keywords: v31::Keywords,
+}
+
+impl Visit for Shapes {
+    fn enter(&mut self, kind: Kind, at: &Pointer, node: &mut Value) {
+        if self.v31 {
+            self.keywords.enter(kind, at, node);
+        }
+    }
+
+    fn leave(&mut self, kind: Kind, at: &Pointer, node: &mut Value) {
+        if self.v31 {
+            self.keywords.leave(kind, at, node);
+        }
+        match (kind, node) {
+            (Kind::Schema, Value::Object(map)) => nullable::null_members(map),
+            (Kind::Parameter, node) => parameters::json_text(node),
+            _ => {}
+        }
+    }
+}
+
+/// Adds `schema` under a free name near `name` to `#/components/schemas`; its pointer.
+pub(crate) fn add_component(doc: &mut Value, name: &str, schema: Value) -> Pointer {
+    let base = Pointer::root().join(["components", "schemas"]);
+    let Some(root) = doc.as_object_mut() else {
+        return base;
+    };
+    let components = root
+        .entry("components")
+        .or_insert_with(|| Value::Object(Default::default()));
+    let Some(components) = components.as_object_mut() else {
+        return base;
+    };
+    let schemas = components
+        .entry("schemas")
+        .or_insert_with(|| Value::Object(Default::default()));
+    let Some(schemas) = schemas.as_object_mut() else {
+        return base;
+    };
+    let mut unique = name.to_owned();
+    let mut n = 2;
+    while schemas.contains_key(&unique) {
+        unique = format!("{name}{n}");
+        n += 1;
+    }
+    schemas.insert(unique.clone(), schema);
+    base.push(unique)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn schema_of(doc: &Value) -> &Value {
+        &doc["components"]["schemas"]["S"]
+    }
+
+    fn run(schema: Value, v31: bool) -> (Value, Vec<Move>) {
+        let mut doc = json!({
+            "openapi": if v31 { "3.1.0" } else { "3.0.3" },
+            "info": {"title": "t", "version": "1"},
+            "components": {"schemas": {"S": schema}},
+        });
+        let moves = downlevel(&Ctxt::new("t.yaml"), &mut doc, v31);
+        (doc, moves)
+    }
+
+    #[test]
+    fn type_lists_become_nullable_or_unions() {
+        let (doc, _) = run(json!({"type": ["string", "null"], "format": "date"}), true);
+        assert_eq!(
+            schema_of(&doc),
+            &json!({"type": "string", "format": "date", "nullable": true})
+        );
+        let (doc, _) = run(
+            json!({"type": ["integer", "string"], "format": "int64", "maxLength": 3}),
+            true,
+        );
+        assert_eq!(
+            schema_of(&doc),
+            &json!({"oneOf": [
+                {"type": "integer", "format": "int64"},
+                {"type": "string", "maxLength": 3},
+            ]})
+        );
+    }
+
+    #[test]
+    fn ref_siblings_annotate_the_use_and_keep_the_written_pointer() {
+        let (doc, moves) = run(
+            json!({"$ref": "#/components/schemas/T", "description": "d"}),
+            true,
+        );
+        assert_eq!(
+            schema_of(&doc),
+            &json!({"allOf": [{"$ref": "#/components/schemas/T"}], "description": "d"})
+        );
+        assert_eq!(moves[0].from, "#/components/schemas/S/$ref");
+        assert_eq!(moves[0].to, "#/components/schemas/S/allOf/0");
+    }
+
+    #[test]
+    fn root_defs_are_hoisted_and_refs_follow() {
+        let mut doc = json!({
+            "openapi": "3.1.0",
+            "paths": {},
+            "components": {"schemas": {
+                "S": {"properties": {"a": {"$ref": "#/$defs/A"}}}
+            }},
+            "$defs": {"A": {"type": ["string", "null"]}}
+        });
+        let moves = downlevel(&Ctxt::new("t.yaml"), &mut doc, true);
+        assert_eq!(
+            doc.pointer("/components/schemas/S/properties/a/$ref"),
+            Some(&json!("#/components/schemas/A"))
+        );
+        assert_eq!(
+            doc.pointer("/components/schemas/A"),
+            Some(&json!({"type": "string", "nullable": true}))
+        );
+        assert!(doc.get("$defs").is_none());
+        assert_eq!(moves[0].from, "#/$defs/A");
+    }
+
+    #[test]
+    fn defs_are_hoisted_and_refs_follow() {
+        let (doc, moves) = run(
+            json!({
+                "type": "object",
+                "properties": {"a": {"$ref": "#/components/schemas/S/$defs/A"}},
+                "$defs": {"A": {"const": 1}},
+            }),
+            true,
+        );
+        assert_eq!(
+            schema_of(&doc)["properties"]["a"]["$ref"],
+            "#/components/schemas/A"
+        );
+        assert_eq!(doc["components"]["schemas"]["A"], json!({"enum": [1]}));
+        assert_eq!(moves[0].from, "#/components/schemas/S/$defs/A");
+    }
+
+    #[test]
+    fn null_members_make_the_rest_nullable_in_both_versions() {
+        for v31 in [false, true] {
+            let (doc, _) = run(
+                json!({"anyOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]}),
+                v31,
+            );
+            assert_eq!(
+                schema_of(&doc),
+                &json!({"allOf": [{"$ref": "#/components/schemas/T"}], "nullable": true})
+            );
+        }
+    }
+
+    #[test]
+    fn a_30_document_without_null_members_is_untouched() {
+        let schema = json!({
+            "type": "object",
+            "properties": {"a": {"$ref": "#/components/schemas/T", "description": "d"}},
+            "examples": [1],
+            "const": 2,
+        });
+        let (doc, moves) = run(schema.clone(), false);
+        assert_eq!(schema_of(&doc), &schema);
+        assert!(moves.is_empty());
+    }
+
+    #[test]
+    fn const_tags_map_the_discriminator() {
+        let mut doc = json!({
+            "openapi": "3.1.0",
+            "components": {"schemas": {
+                "U": {"oneOf": [{"$ref": "#/components/schemas/A"}],
+                      "discriminator": {"propertyName": "kind"}},
+                "A": {"type": "object", "properties": {"kind": {"const": "a-kind"}}},
+            }},
+        });
+        downlevel(&Ctxt::new("t.yaml"), &mut doc, true);
+        assert_eq!(
+            doc["components"]["schemas"]["U"]["discriminator"]["mapping"],
+            json!({"a-kind": "#/components/schemas/A"})
+        );
+    }
+}
