@@ -47,9 +47,12 @@ async fn path_parameters_cannot_change_the_path() {
     );
     assert_eq!(received[0].url.query(), Some("version=2024-08-25"));
 
-    for dots in ["..", "."] {
-        let err = client.delete_session("a", dots, "x").await.unwrap_err();
-        assert!(matches!(err, Error::InvalidRequest(_)), "{dots}: {err:?}");
+    for refused in ["..", ".", ""] {
+        let err = client.delete_session("a", refused, "x").await.unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidRequest(_)),
+            "{refused}: {err:?}"
+        );
     }
     assert_eq!(
         server.received_requests().await.unwrap().len(),

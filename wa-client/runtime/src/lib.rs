@@ -50,7 +50,7 @@ pub use response::Response;
 pub use secret::Secret;
 pub use stream::EventStream;
 pub use tagged::{Unrecognized, UnrecognizedReason};
-pub use transport::{Location, RawResponse, Request, Runtime, encode_path, paginate};
+pub use transport::{Accept, Location, RawResponse, Request, Runtime, encode_path, paginate};
 pub use wa_macros::include_api;
 
 /// Timestamps (`format: date-time`).

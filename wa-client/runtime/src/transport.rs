@@ -31,6 +31,29 @@ use crate::headers::{USER_AGENT_VALUE, header_pair, is_sensitive_header};
 use crate::response::Response;
 use crate::stream::EventStream;
 
+/// What a request asks the service for: the `Accept` header, and how long the call may last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accept {
+    /// `application/json`; the timeout bounds the whole call.
+    Json,
+    /// `application/octet-stream`; the timeout bounds the whole call.
+    Binary,
+    /// `text/event-stream`: the answer may last long, so the timeout bounds only the wait
+    /// for its headers (each event then has the stream's idle timeout).
+    EventStream,
+}
+
+impl Accept {
+    /// The media type sent as `Accept`.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Accept::Json => "application/json",
+            Accept::Binary => "application/octet-stream",
+            Accept::EventStream => "text/event-stream",
+        }
+    }
+}
+
 /// Where a parameter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Location {
@@ -193,7 +216,7 @@ impl Runtime {
             query: Vec::new(),
             headers: HeaderMap::new(),
             body: None,
-            accept: "application/json",
+            accept: Accept::Json,
         }
     }
 
@@ -214,13 +237,16 @@ impl Runtime {
     async fn send(&self, request: Request, span: &tracing::Span) -> Result<RawResponse> {
         let config = &self.shared.config;
         let url = self.url_of(&request)?;
-        let streaming = request.accept == "text/event-stream";
+        let streaming = request.accept == Accept::EventStream;
         let mut headers = config.default_headers.clone();
         if !self.headers.is_empty() {
             // Extending by a map replaces same-named headers, as intended.
             headers.extend(self.headers.clone());
         }
-        headers.insert(ACCEPT, HeaderValue::from_static(request.accept));
+        headers.insert(
+            ACCEPT,
+            HeaderValue::from_static(request.accept.media_type()),
+        );
         for global in self
             .globals
             .iter()
@@ -358,7 +384,6 @@ impl Runtime {
     }
 
     fn url_of(&self, request: &Request) -> Result<url::Url> {
-        refuse_dot_segments(&request.path)?;
         let mut url = url::Url::parse(&format!("{}{}", self.shared.service_url, request.path))
             .map_err(|e| {
                 Error::InvalidRequest(format!("cannot form a URL from `{}`: {e}", request.path))
@@ -455,30 +480,6 @@ fn gzip_stream(stream: BodyStream) -> BodyStream {
     .boxed()
 }
 
-/// A path parameter of `.` or `..` would make the URL climb out of the path the spec
-/// names; URL normalisation treats even encoded dots so, so such values are refused. So is
-/// an empty one, which would drop its segment.
-fn refuse_dot_segments(path: &str) -> Result<()> {
-    if path.contains(EMPTY_PARAMETER) {
-        return Err(Error::InvalidRequest(
-            "a path parameter may not be empty: it would change the path of the request".into(),
-        ));
-    }
-    for segment in path.split('/') {
-        // `.` and `..`, encoded or not, are at most six characters long.
-        if segment.is_empty() || segment.len() > 6 {
-            continue;
-        }
-        let decoded = segment.replace("%2E", ".").replace("%2e", ".");
-        if decoded == "." || decoded == ".." {
-            return Err(Error::InvalidRequest(format!(
-                "a path parameter may not be `{decoded}`: it would change the path of the request"
-            )));
-        }
-    }
-    Ok(())
-}
-
 fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) -> Result<()> {
     let (name, value) = header_pair(name, value)?;
     headers.insert(name, value);
@@ -489,26 +490,31 @@ fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) -> Result<()>
 /// `/`, `?`, `#` and `.` included.
 const PATH_KEEP: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'~');
 
-/// What an empty path parameter encodes to. Encoded parameters are plain ASCII, so this
-/// cannot come from a value; `Runtime::execute` refuses a path holding it.
-const EMPTY_PARAMETER: &str = "\0";
-
-/// Encodes one path parameter so that it stays one path segment. An empty value would
-/// leave the segment out (`DELETE .../sessions/` instead of one session), so it encodes
-/// to a marker the request is refused for.
-pub fn encode_path(value: impl std::fmt::Display) -> String {
+/// Encodes one path parameter so that it stays one path segment. Values that would change
+/// the path are refused: an empty one would drop its segment (`DELETE .../sessions/` instead
+/// of one session), and `.` or `..` would climb out of the path the spec names (URL
+/// normalisation treats even encoded dots so).
+pub fn encode_path(value: impl std::fmt::Display) -> Result<String> {
     let text = value.to_string();
-    if text.is_empty() {
-        return EMPTY_PARAMETER.to_owned();
+    let refused = match text.as_str() {
+        "" => Some("empty"),
+        "." => Some("`.`"),
+        ".." => Some("`..`"),
+        _ => None,
+    };
+    if let Some(what) = refused {
+        return Err(Error::InvalidRequest(format!(
+            "a path parameter may not be {what}: it would change the path of the request"
+        )));
     }
     // Most ids need no escaping: keep the string instead of building another.
     if text
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'~'))
     {
-        return text;
+        return Ok(text);
     }
-    utf8_percent_encode(&text, PATH_KEEP).to_string()
+    Ok(utf8_percent_encode(&text, PATH_KEEP).to_string())
 }
 
 /// One request being put together by generated code.
@@ -520,7 +526,7 @@ pub struct Request {
     query: Vec<(String, String)>,
     headers: HeaderMap,
     body: Option<(String, BinaryKind)>,
-    accept: &'static str,
+    accept: Accept,
 }
 
 impl Request {
@@ -606,9 +612,9 @@ impl Request {
         self.body = Some((content_type.to_owned(), body.0));
     }
 
-    /// The media type to ask for (`Accept`); JSON unless set.
-    pub fn accept(&mut self, media_type: &'static str) {
-        self.accept = media_type;
+    /// What to ask for; JSON unless set.
+    pub fn accept(&mut self, accept: Accept) {
+        self.accept = accept;
     }
 }
 

@@ -192,8 +192,8 @@ impl Emitter<'_> {
             }
         };
         let accept = match &op.success {
-            Success::Binary => Some("application/octet-stream"),
-            Success::EventStream(_) => Some("text/event-stream"),
+            Success::Binary => Some(quote!(#rt::Accept::Binary)),
+            Success::EventStream(_) => Some(quote!(#rt::Accept::EventStream)),
             _ => None,
         };
         let request = self.build_request(op, accept);
@@ -211,7 +211,7 @@ impl Emitter<'_> {
                 " Like [`Self::{}`], but asks for the raw body (`application/octet-stream`).",
                 op.method_name
             );
-            let request = self.build_request(op, Some("application/octet-stream"));
+            let request = self.build_request(op, Some(quote!(#rt::Accept::Binary)));
             out.extend(quote! {
             #[doc = #doc]
             pub async fn #bytes_name(&self, #(#args),*) -> #rt::Result<#rt::Response<#rt::__private::bytes::Bytes>> {
@@ -316,7 +316,7 @@ impl Emitter<'_> {
     }
 
     /// The statements that build `request`, asking for `accept` when given.
-    fn build_request(&self, op: &Operation, accept: Option<&str>) -> TokenStream {
+    fn build_request(&self, op: &Operation, accept: Option<TokenStream>) -> TokenStream {
         let rt = self.rt;
         let method = ident(op.http_method.as_str());
         let id = &op.id;
@@ -332,10 +332,10 @@ impl Emitter<'_> {
                     let param = &op.required_params[*i];
                     let name = ident(&param.rust_name);
                     path_args.push(if self.has_path_text(&param.ty) {
-                        quote!(#rt::encode_path(#name))
+                        quote!(#rt::encode_path(#name)?)
                     } else {
                         let wire = &param.wire_name;
-                        quote!(#rt::encode_path(#rt::path_text(#wire, #name)?))
+                        quote!(#rt::encode_path(#rt::path_text(#wire, #name)?)?)
                     });
                 }
             }
@@ -369,7 +369,7 @@ impl Emitter<'_> {
                 quote!(if let ::std::option::Option::Some(body) = body { #call })
             }
         });
-        let accept = accept.map(|media| quote!(request.accept(#media);));
+        let accept = accept.map(|accept| quote!(request.accept(#accept);));
         let path = if path_args.is_empty() {
             quote!(::std::string::String::from(#format))
         } else {
