@@ -35,6 +35,22 @@ async fn only_request(server: &MockServer) -> Request {
     all.remove(0)
 }
 
+/// A crate that compiles its own spec sends its own name as `User-Agent`, not Watson's.
+#[tokio::test]
+async fn a_crate_compiling_its_own_spec_announces_itself() {
+    let server = answering(
+        "GET",
+        "/search",
+        ResponseTemplate::new(200).set_body_json(json!([])),
+    )
+    .await;
+    let client = pb::Client::new(config(&server)).unwrap();
+    client.find(&Default::default()).await.unwrap();
+    let sent = only_request(&server).await;
+    let agent = sent.headers.get("user-agent").unwrap().to_str().unwrap();
+    assert_eq!(agent, concat!("wa-tests/", env!("CARGO_PKG_VERSION")));
+}
+
 #[tokio::test]
 async fn query_parameters_follow_their_style() {
     let server = MockServer::start().await;

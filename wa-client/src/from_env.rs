@@ -5,8 +5,9 @@ use http::HeaderMap;
 use crate::{Client, Config, ConfigSource, Result};
 
 impl Client {
-    /// The service name under which [`Client::from_env`] reads its configuration.
-    pub const SERVICE_NAME: &'static str = "ASSISTANT";
+    /// The names under which [`Client::from_env`] reads its configuration: `ASSISTANT`, then
+    /// the older `CONVERSATION`.
+    pub const SERVICE_NAMES: &'static [&'static str] = &["ASSISTANT", "CONVERSATION"];
 
     /// A client configured the way IBM's SDKs are, from `ASSISTANT_*` keys (or the older
     /// `CONVERSATION_*`) in a credentials file or the environment; see [`ConfigSource`] for
@@ -20,12 +21,12 @@ impl Client {
     /// # }
     /// ```
     pub fn from_env() -> Result<Client> {
-        Client::new(Config::from_env(Self::SERVICE_NAME)?)
+        Client::new(Config::from_env(Self::SERVICE_NAMES)?)
     }
 
     /// Like [`Client::from_env`], reading from `source` instead of this process.
     pub fn from_source(source: &ConfigSource) -> Result<Client> {
-        Client::new(Config::from_source(Self::SERVICE_NAME, source)?)
+        Client::new(Config::from_source(Self::SERVICE_NAMES, source)?)
     }
 
     /// A client that also sends `name: value` with every call made through it, sharing

@@ -14,7 +14,7 @@ fn vars(pairs: &[(&str, &str)]) -> ConfigSource {
 }
 
 fn load(pairs: &[(&str, &str)]) -> wa_client::Result<Config> {
-    Config::from_source("ASSISTANT", &vars(pairs))
+    Config::from_source(Client::SERVICE_NAMES, &vars(pairs))
 }
 
 fn config_error(pairs: &[(&str, &str)]) -> String {
@@ -267,7 +267,7 @@ fn a_credentials_file_with_comments_quotes_and_export() {
     );
     let source = ConfigSource::from_map([("IBM_CREDENTIALS_FILE", file.path().to_str().unwrap())])
         .with_files([file.path()]);
-    let config = Config::from_source("assistant", &source).unwrap();
+    let config = Config::from_source(&["assistant", "conversation"], &source).unwrap();
     assert_eq!(
         config.service_url(),
         Some("https://api.us-east.assistant.watson.cloud.ibm.com/instances/a=b")
@@ -290,7 +290,7 @@ async fn the_file_named_by_ibm_credentials_file_wins_over_the_environment() {
         ("ASSISTANT_AUTH_TYPE", "noAuth"),
         ("HOME", "/nonexistent-home"),
     ]);
-    let config = Config::from_source("ASSISTANT", &source).unwrap();
+    let config = Config::from_source(Client::SERVICE_NAMES, &source).unwrap();
     assert!(debug_auth(&config).starts_with("BearerToken"));
 
     // The client built from it sends the file's token.
@@ -326,7 +326,7 @@ fn files_without_the_service_fall_through_to_the_next_source() {
     // The named file has no ASSISTANT keys; ./ibm-credentials.env is absent here (the tests
     // run in the crate directory); the home file has CONVERSATION keys and wins over the
     // environment.
-    let config = Config::from_source("ASSISTANT", &source).unwrap();
+    let config = Config::from_source(Client::SERVICE_NAMES, &source).unwrap();
     assert!(
         debug_auth(&config).starts_with("NoAuth"),
         "{}",
@@ -338,7 +338,7 @@ fn files_without_the_service_fall_through_to_the_next_source() {
         ("HOME", "/nonexistent-home"),
         ("ASSISTANT_APIKEY", "env-key"),
     ]);
-    let config = Config::from_source("ASSISTANT", &only_env).unwrap();
+    let config = Config::from_source(Client::SERVICE_NAMES, &only_env).unwrap();
     assert!(debug_auth(&config).starts_with("IamAuthenticator"));
 }
 
@@ -348,7 +348,7 @@ fn a_missing_named_credentials_file_is_an_error_naming_it() {
         ("IBM_CREDENTIALS_FILE", "/nonexistent/ibm-credentials.env"),
         ("ASSISTANT_APIKEY", "k"),
     ]);
-    match Config::from_source("ASSISTANT", &source) {
+    match Config::from_source(Client::SERVICE_NAMES, &source) {
         Err(Error::Configuration(m)) => {
             assert!(m.contains("IBM_CREDENTIALS_FILE"), "{m}");
             assert!(m.contains("/nonexistent/ibm-credentials.env"), "{m}");
@@ -361,7 +361,7 @@ fn a_missing_named_credentials_file_is_an_error_naming_it() {
 fn bad_values_in_a_file_name_the_key_and_the_file() {
     let file = credentials_file("ASSISTANT_APIKEY=k\nASSISTANT_ENABLE_RETRIES=sometimes\n");
     let source = ConfigSource::from_map(Vec::<(String, String)>::new()).with_files([file.path()]);
-    match Config::from_source("ASSISTANT", &source) {
+    match Config::from_source(Client::SERVICE_NAMES, &source) {
         Err(Error::Configuration(m)) => {
             assert!(m.contains("ASSISTANT_ENABLE_RETRIES"), "{m}");
             assert!(m.contains(file.path().to_str().unwrap()), "{m}");

@@ -82,7 +82,7 @@ async fn configuration_errors_do_not_quote_secret_values() {
         ("ASSISTANT_APIKEY", API_KEY),
     ])
     .with_files(Vec::<std::path::PathBuf>::new());
-    let err = Config::from_source("ASSISTANT", &source).unwrap_err();
+    let err = Config::from_source(Client::SERVICE_NAMES, &source).unwrap_err();
     assert!(matches!(err, Error::Configuration(_)));
     assert_clean(&format!("{err} {err:?}"));
 }

@@ -10,9 +10,6 @@ use crate::auth::{BasicAuth, BearerToken, CloudPakAuthenticator, IamAuthenticato
 use crate::config::{Config, ConfigBuilder, RetryPolicy};
 use crate::error::{Error, Result};
 
-/// The older service name, read when the requested one has no keys.
-const FALLBACK_SERVICE_NAME: &str = "CONVERSATION";
-
 /// Names of the credentials file looked for in the working and the home directory.
 const CREDENTIALS_FILE_NAME: &str = "ibm-credentials.env";
 
@@ -235,13 +232,15 @@ const KNOWN_KEYS: &[&str] = &[
     "RETRY_INTERVAL",
 ];
 
-/// The first source holding keys of the service, each source tried with the service name
-/// and then with the older name.
-fn find(service: &str, source: &ConfigSource) -> Result<Properties> {
-    let mut prefixes = vec![service.to_owned()];
-    if service == "ASSISTANT" {
-        prefixes.push(FALLBACK_SERVICE_NAME.to_owned());
-    }
+/// The first source holding keys of the service, each source tried with each of its names
+/// in turn.
+fn find(names: &[&str], source: &ConfigSource) -> Result<Properties> {
+    let prefixes: Vec<String> = names.iter().map(|name| normalise(name)).collect();
+    let Some(service) = prefixes.first() else {
+        return Err(Error::Configuration(
+            "no service name to read the configuration under".into(),
+        ));
+    };
     for (path, named) in source.files() {
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
@@ -288,8 +287,8 @@ fn find(service: &str, source: &ConfigSource) -> Result<Properties> {
     )))
 }
 
-fn load(service_name: &str, source: &ConfigSource) -> Result<Config> {
-    let props = find(&normalise(service_name), source)?;
+fn load(names: &[&str], source: &ConfigSource) -> Result<Config> {
+    let props = find(names, source)?;
     let mut builder = Config::builder();
     if let Some(url) = props.get("URL") {
         if url::Url::parse(url.trim_end_matches('/')).is_err() {
@@ -322,19 +321,19 @@ fn load(service_name: &str, source: &ConfigSource) -> Result<Config> {
 }
 
 impl Config {
-    /// Reads the configuration of service `service_name` (such as `ASSISTANT`) the way IBM's
-    /// SDKs do: from the file named by `IBM_CREDENTIALS_FILE`, `./ibm-credentials.env`,
-    /// `~/ibm-credentials.env`, then the environment; the first that holds any key of the
-    /// service wins. Keys of the older name `CONVERSATION` are read when `ASSISTANT` has none.
-    /// See [`ConfigSource`] for the keys.
-    pub fn from_env(service_name: &str) -> Result<Config> {
-        Config::from_source(service_name, &ConfigSource::system())
+    /// Reads the configuration of a service the way IBM's SDKs do: from the file named by
+    /// `IBM_CREDENTIALS_FILE`, `./ibm-credentials.env`, `~/ibm-credentials.env`, then the
+    /// environment; the first that holds any key of the service wins. `names` are the
+    /// service's name (such as `["ASSISTANT"]`) and then older names, each read in a source
+    /// when the ones before it have no keys there. See [`ConfigSource`] for the keys.
+    pub fn from_env(names: &[&str]) -> Result<Config> {
+        Config::from_source(names, &ConfigSource::system())
     }
 
     /// Like [`Config::from_env`], reading from `source` instead of this process (for tests,
     /// or configuration kept elsewhere).
-    pub fn from_source(service_name: &str, source: &ConfigSource) -> Result<Config> {
-        load(service_name, source)
+    pub fn from_source(names: &[&str], source: &ConfigSource) -> Result<Config> {
+        load(names, source)
     }
 }
 

@@ -1,12 +1,13 @@
-//! Header helpers shared by every layer above: the `User-Agent`, and which headers hold
-//! credentials (those are marked sensitive, so `Debug` of a header map hides them).
+//! Header helpers shared by every layer above: the runtime's own `User-Agent`, and which
+//! headers hold credentials (those are marked sensitive, so `Debug` of a header map hides them).
 
 use http::{HeaderName, HeaderValue};
 
 use crate::error::{Error, Result};
 
-/// `User-Agent` of every request: this crate and its version.
-pub const USER_AGENT_VALUE: &str = concat!("wa-client/", env!("CARGO_PKG_VERSION"));
+/// `User-Agent` of the requests the runtime makes on its own (token requests): this crate and
+/// its version. Calls send the one of the client's [`Identity`](crate::Identity).
+pub(crate) const USER_AGENT_VALUE: &str = concat!("wa-runtime/", env!("CARGO_PKG_VERSION"));
 
 /// A header name and value, the value marked sensitive (hidden from `Debug`) when the name
 /// suggests a credential.

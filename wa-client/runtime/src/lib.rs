@@ -43,14 +43,15 @@ pub use config::{Config, ConfigBuilder, RetryPolicy};
 pub use encoding::{Multipart, QueryStyle, path_text};
 pub use env::ConfigSource;
 pub use error::{DecodeError, Error, HttpError, Result};
-pub use headers::USER_AGENT_VALUE;
 pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 pub use object::UnnamedProperties;
 pub use response::Response;
 pub use secret::Secret;
 pub use stream::EventStream;
 pub use tagged::{Unrecognized, UnrecognizedReason};
-pub use transport::{Accept, Location, RawResponse, Request, Runtime, encode_path, paginate};
+pub use transport::{
+    Accept, Identity, Location, RawResponse, Request, Runtime, encode_path, paginate,
+};
 pub use wa_macros::include_api;
 
 /// Timestamps (`format: date-time`).
@@ -66,6 +67,7 @@ pub mod __private {
     pub use indexmap;
     pub use serde;
     pub use serde_json;
+    pub use tracing;
 
     /// Reading optional nullable fields (`Option<Option<T>>`).
     pub mod nullable {

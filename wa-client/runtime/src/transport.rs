@@ -27,7 +27,7 @@ use tracing::Instrument;
 use crate::binary::{Binary, BinaryKind, BodyStream};
 use crate::config::Config;
 use crate::error::{Error, HttpError, Result, decode};
-use crate::headers::{USER_AGENT_VALUE, header_pair, is_sensitive_header};
+use crate::headers::{header_pair, is_sensitive_header};
 use crate::response::Response;
 use crate::stream::EventStream;
 
@@ -63,6 +63,42 @@ pub enum Location {
     Cookie,
 }
 
+/// What a generated client says about itself: the `User-Agent` it sends and the `tracing`
+/// span each call runs in. The runtime names no API of its own; [`identity!`](crate::identity)
+/// makes one from the crate that compiles the spec, and generated code passes it.
+#[derive(Debug, Clone, Copy)]
+pub struct Identity {
+    /// The `User-Agent` of every request, such as `wa-client/0.1.0`.
+    pub user_agent: &'static str,
+    /// Opens the span of one call (a span name must be known at compile time, so the crate
+    /// that names it makes it); the runtime records `attempt` and `status` on it.
+    pub call_span: fn(operation_id: &'static str, method: &Method) -> tracing::Span,
+}
+
+/// The [`Identity`] of the crate this is invoked in: `User-Agent` `<package>/<version>`, and
+/// an info span `<crate>.call` with fields `operation_id`, `method`, `attempt` and `status`.
+#[macro_export]
+macro_rules! identity {
+    () => {
+        $crate::Identity {
+            user_agent: ::core::concat!(
+                ::core::env!("CARGO_PKG_NAME"),
+                "/",
+                ::core::env!("CARGO_PKG_VERSION")
+            ),
+            call_span: |operation_id, method| {
+                $crate::__private::tracing::info_span!(
+                    ::core::concat!(::core::env!("CARGO_CRATE_NAME"), ".call"),
+                    operation_id,
+                    method = %method,
+                    attempt = $crate::__private::tracing::field::Empty,
+                    status = $crate::__private::tracing::field::Empty,
+                )
+            },
+        }
+    };
+}
+
 /// Sends requests for a generated client: connection pool, configuration, credentials and
 /// the parameters sent with every call. Cheap to clone.
 ///
@@ -82,6 +118,7 @@ struct Shared {
     http: reqwest::Client,
     service_url: String,
     config: Config,
+    identity: Identity,
 }
 
 #[derive(Debug, Clone)]
@@ -101,7 +138,8 @@ enum Body {
 
 impl Runtime {
     /// A runtime for `config`; `default_service_url` applies when the config names none.
-    pub fn new(config: Config, default_service_url: &str) -> Result<Self> {
+    /// Generated code passes `identity!()`, the identity of the crate that compiled the spec.
+    pub fn new(config: Config, default_service_url: &str, identity: Identity) -> Result<Self> {
         let service_url = config
             .service_url
             .clone()
@@ -113,7 +151,7 @@ impl Runtime {
         }
         // The overall timeout is set per request, so that it can spare streamed answers.
         let mut builder = reqwest::Client::builder()
-            .user_agent(USER_AGENT_VALUE)
+            .user_agent(identity.user_agent)
             .danger_accept_invalid_certs(config.disable_ssl_verification);
         if let Some(t) = config.connect_timeout {
             builder = builder.connect_timeout(t);
@@ -126,6 +164,7 @@ impl Runtime {
                 http,
                 service_url,
                 config,
+                identity,
             }),
             globals: Vec::new(),
             headers: HeaderMap::new(),
@@ -221,16 +260,10 @@ impl Runtime {
     }
 
     /// Sends a request, retrying as the configuration allows; an error status becomes
-    /// [`Error::Http`]. Runs in a `wa_client.call` span carrying the operation id, method,
-    /// attempt and status.
+    /// [`Error::Http`]. Runs in the span of the runtime's [`Identity`], on which it records
+    /// the attempt and status.
     pub async fn execute(&self, request: Request) -> Result<RawResponse> {
-        let span = tracing::info_span!(
-            "wa_client.call",
-            operation_id = request.operation_id,
-            method = %request.method,
-            attempt = tracing::field::Empty,
-            status = tracing::field::Empty,
-        );
+        let span = (self.shared.identity.call_span)(request.operation_id, &request.method);
         self.send(request, &span).instrument(span.clone()).await
     }
 

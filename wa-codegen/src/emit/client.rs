@@ -63,7 +63,7 @@ impl Emitter<'_> {
 
                 /// A client with this configuration.
                 pub fn new(config: #rt::Config) -> #rt::Result<Self> {
-                    let runtime = #rt::Runtime::new(config, Self::DEFAULT_SERVICE_URL)?;
+                    let runtime = #rt::Runtime::new(config, Self::DEFAULT_SERVICE_URL, #rt::identity!())?;
                     ::std::result::Result::Ok(Self::from_runtime(runtime))
                 }
 

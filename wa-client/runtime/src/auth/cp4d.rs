@@ -212,7 +212,9 @@ impl Cp4dFetcher {
             .header(ACCEPT, "application/json")
             .json(&body)
             .send()
-            .instrument(tracing::debug_span!("wa_client.token", service = "Cloud Pak for Data", url = %self.url))
+            .instrument(
+                tracing::debug_span!("token", service = "Cloud Pak for Data", url = %self.url),
+            )
             .await
             .map_err(|e| service_error("Cloud Pak for Data", e, &secrets))?;
         let body = read_answer("Cloud Pak for Data", response, &secrets).await?;

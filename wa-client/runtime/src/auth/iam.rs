@@ -243,7 +243,7 @@ impl IamFetcher {
         let secrets = self.secrets();
         let response = request
             .send()
-            .instrument(tracing::debug_span!("wa_client.token", service = "IAM", url = %self.url))
+            .instrument(tracing::debug_span!("token", service = "IAM", url = %self.url))
             .await
             .map_err(|e| service_error("IAM", e, &secrets))?;
         let body = read_answer("IAM", response, &secrets).await?;
