@@ -11,6 +11,11 @@ pub mod openapi_31 {
     wa_runtime::include_api!("specs/constructs/openapi-31.yaml");
 }
 
+/// OpenAPI 3.2: item streams, `query` and other methods, whole query strings.
+pub mod openapi_32 {
+    wa_runtime::include_api!("specs/constructs/openapi-32.yaml");
+}
+
 pub mod parameters_and_bodies {
     wa_runtime::include_api!("specs/constructs/parameters-and-bodies.yaml");
 }

@@ -29,6 +29,21 @@ fn construct_fixtures() {
     });
 }
 
+/// OpenAPI 3.2 is 3.1 with additions: a 3.1 document that says 3.2 compiles the same.
+#[test]
+fn a_31_document_read_as_32_is_unchanged() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let v31 = std::fs::read_to_string(root.join("specs/constructs/openapi-31.yaml")).unwrap();
+    assert!(v31.starts_with("openapi: 3.1.0\n"));
+    let v32 = v31.replacen("openapi: 3.1.0", "openapi: 3.2.0", 1);
+    let expand = |source: &str| {
+        wa_codegen::Config::new()
+            .expand("openapi-31.yaml", source)
+            .unwrap()
+    };
+    assert_eq!(expand(&v32), expand(&v31));
+}
+
 #[test]
 fn sessions_only_by_tag() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -182,7 +182,9 @@ fn answer(api: &Api, op: &Operation) -> String {
         Success::Empty => "nothing".to_owned(),
         Success::Json(ty) | Success::JsonOrBinary(ty) => type_text(api, ty),
         Success::Binary => "bytes".to_owned(),
-        Success::EventStream(ty) => format!("a stream of {}", type_text(api, ty)),
+        Success::EventStream(ty) | Success::Items(_, ty) => {
+            format!("a stream of {}", type_text(api, ty))
+        }
         Success::ByStatus { name, .. } => name.clone(),
     }
 }

@@ -45,7 +45,7 @@ impl Api {
 }
 
 /// HTTP methods an OpenAPI path item can hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HttpMethod {
     Get,
     Put,
@@ -55,6 +55,9 @@ pub enum HttpMethod {
     Head,
     Patch,
     Trace,
+    /// One `http::Method` has no constant for, as sent: 3.2's `QUERY`, or a key of
+    /// `additionalOperations` (`COPY`).
+    Other(String),
 }
 
 impl HttpMethod {
@@ -69,22 +72,15 @@ impl HttpMethod {
         HttpMethod::Trace,
     ];
 
-    /// The key of a path item holding this method's operation (`get`).
-    pub fn key(self) -> &'static str {
-        match self {
-            HttpMethod::Get => "get",
-            HttpMethod::Put => "put",
-            HttpMethod::Post => "post",
-            HttpMethod::Delete => "delete",
-            HttpMethod::Options => "options",
-            HttpMethod::Head => "head",
-            HttpMethod::Patch => "patch",
-            HttpMethod::Trace => "trace",
-        }
+    /// The key of a path item holding this method's operation (`get`); the method in
+    /// lower case for the others.
+    pub fn key(&self) -> String {
+        self.as_str().to_ascii_lowercase()
     }
 
-    /// The method as sent (`GET`), also the name of `http::Method`'s constant.
-    pub fn as_str(self) -> &'static str {
+    /// The method as sent (`GET`); for the standard ones also the name of `http::Method`'s
+    /// constant.
+    pub fn as_str(&self) -> &str {
         match self {
             HttpMethod::Get => "GET",
             HttpMethod::Put => "PUT",
@@ -94,6 +90,7 @@ impl HttpMethod {
             HttpMethod::Head => "HEAD",
             HttpMethod::Patch => "PATCH",
             HttpMethod::Trace => "TRACE",
+            HttpMethod::Other(method) => method,
         }
     }
 }
@@ -130,6 +127,17 @@ pub enum ParamLocation {
     Query,
     Header,
     Cookie,
+    /// The whole query string (OpenAPI 3.2's `in: querystring`), written as this says.
+    QueryString(QueryString),
+}
+
+/// How an `in: querystring` parameter is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryString {
+    /// An object, form-encoded (`application/x-www-form-urlencoded`); or a string as it is.
+    Form,
+    /// JSON text.
+    Json,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -236,6 +244,8 @@ pub enum Success {
     Binary,
     /// `text/event-stream` whose events decode as this type.
     EventStream(TypeRef),
+    /// A sequential media type with an `itemSchema` (OpenAPI 3.2): a stream of these items.
+    Items(Sequence, TypeRef),
     /// Both forms: the method returns JSON, a sibling method `<name>_bytes` the raw body.
     JsonOrBinary(TypeRef),
     /// Different bodies for different success statuses: an enum named `name`, one variant
@@ -244,6 +254,21 @@ pub enum Success {
         name: String,
         statuses: Vec<(u16, StatusBody)>,
     },
+}
+
+/// A sequential media type, and so how its items are framed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sequence {
+    /// `text/event-stream`, each event an item (`event`, `data`, `id`, `retry`).
+    Events,
+    /// As `Events`, with `data` holding JSON.
+    EventsJsonData,
+    /// `application/jsonl`: a JSON text per line.
+    JsonLines,
+    /// `application/x-ndjson`: a JSON text per line.
+    NdJson,
+    /// `application/json-seq`: JSON texts after record separators.
+    JsonSeq,
 }
 
 /// The body of one success status, when statuses differ.
@@ -389,9 +414,10 @@ impl Operation {
             out.push(ty);
         }
         match &mut self.success {
-            Success::Json(ty) | Success::EventStream(ty) | Success::JsonOrBinary(ty) => {
-                out.push(ty)
-            }
+            Success::Json(ty)
+            | Success::EventStream(ty)
+            | Success::Items(_, ty)
+            | Success::JsonOrBinary(ty) => out.push(ty),
             Success::ByStatus { statuses, .. } => {
                 out.extend(statuses.iter_mut().filter_map(|(_, body)| match body {
                     StatusBody::Json(ty) => Some(ty),

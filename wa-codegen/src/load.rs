@@ -8,7 +8,7 @@ use crate::diagnostics::{Ctxt, Diagnostics};
 use crate::pointer::Pointer;
 
 /// Parses `source` (named `file` in messages) on its own, for callers outside the
-/// pipeline (benchmarks). Reads OpenAPI 3.0 and 3.1 (as its 3.0 equivalent).
+/// pipeline (benchmarks). Reads OpenAPI 3.0, 3.1 and 3.2 (as their 3.0 equivalent).
 pub fn load(file: &str, source: &str) -> Result<OpenAPI, Diagnostics> {
     let cx = Ctxt::new(file);
     let api = read(&cx, source);
@@ -47,7 +47,11 @@ pub(crate) fn read(cx: &Ctxt, source: &str) -> Option<OpenAPI> {
             let pointer = pointer_under(&Pointer::root(), e.path());
             let (pointer, message) =
                 deeper(&value, &pointer).unwrap_or_else(|| (pointer, e.inner().to_string()));
-            let version = if v31 { "3.1" } else { "3.0" };
+            let version = match (v31, crate::passes::v32::is_v32(&value)) {
+                (_, true) => "3.2",
+                (true, false) => "3.1",
+                (false, false) => "3.0",
+            };
             cx.error(
                 &pointer,
                 format!("not a valid OpenAPI {version} document: {message}"),
@@ -92,16 +96,23 @@ fn deeper(root: &Value, pointer: &Pointer) -> Option<(Pointer, String)> {
     }
 }
 
-/// Whether the document is OpenAPI 3.1 (rewritten to 3.0 before it is read); anything but
-/// 3.0 and 3.1 is an error.
+/// Whether the document is OpenAPI 3.1 or 3.2 (rewritten to 3.0 before it is read);
+/// anything but 3.0, 3.1 and 3.2 is an error.
 fn check_version(cx: &Ctxt, value: &Value) -> bool {
     match value.get("openapi") {
         Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => return false,
-        Some(Value::String(v)) if v.starts_with("3.1.") || v == "3.1" => return true,
+        // 3.2 is 3.1 with additions, which `passes::v32` rewrites first.
+        Some(Value::String(v))
+            if ["3.1", "3.2"]
+                .iter()
+                .any(|m| v == m || v.starts_with(&format!("{m}."))) =>
+        {
+            return true;
+        }
         Some(other) => cx.error(
             &Pointer::root().push("openapi"),
             format!(
-                "unsupported OpenAPI version {}: expected 3.0.x or 3.1.x",
+                "unsupported OpenAPI version {}: expected 3.0.x, 3.1.x or 3.2.x",
                 scalar_text(other)
             ),
         ),

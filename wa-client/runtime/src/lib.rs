@@ -47,10 +47,10 @@ pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 pub use object::UnnamedProperties;
 pub use response::Response;
 pub use secret::Secret;
-pub use stream::EventStream;
+pub use stream::{EventStream, Framing};
 pub use tagged::{Unrecognized, UnrecognizedReason};
 pub use transport::{
-    Accept, Identity, Location, RawResponse, Request, Runtime, encode_path, paginate,
+    Accept, Identity, Location, RawResponse, Request, Runtime, encode_path, method, paginate,
 };
 pub use wa_macros::include_api;
 

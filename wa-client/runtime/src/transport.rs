@@ -29,7 +29,7 @@ use crate::config::Config;
 use crate::error::{Error, HttpError, Result, decode};
 use crate::headers::{header_pair, is_sensitive_header};
 use crate::response::Response;
-use crate::stream::EventStream;
+use crate::stream::{EventStream, Framing};
 
 /// What a request asks the service for: the `Accept` header, and how long the call may last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +41,12 @@ pub enum Accept {
     /// `text/event-stream`: the answer may last long, so the timeout bounds only the wait
     /// for its headers (each event then has the stream's idle timeout).
     EventStream,
+    /// `application/jsonl`, streamed as [`Accept::EventStream`] is.
+    JsonLines,
+    /// `application/x-ndjson`, streamed as [`Accept::EventStream`] is.
+    NdJson,
+    /// `application/json-seq`, streamed as [`Accept::EventStream`] is.
+    JsonSeq,
 }
 
 impl Accept {
@@ -50,7 +56,16 @@ impl Accept {
             Accept::Json => "application/json",
             Accept::Binary => "application/octet-stream",
             Accept::EventStream => "text/event-stream",
+            Accept::JsonLines => "application/jsonl",
+            Accept::NdJson => "application/x-ndjson",
+            Accept::JsonSeq => "application/json-seq",
         }
+    }
+
+    /// Whether the answer is read as it arrives, so that the timeout bounds only the wait
+    /// for its headers.
+    pub fn is_stream(self) -> bool {
+        !matches!(self, Accept::Json | Accept::Binary)
     }
 }
 
@@ -253,6 +268,7 @@ impl Runtime {
             operation_id,
             path,
             query: Vec::new(),
+            query_string: None,
             headers: HeaderMap::new(),
             body: None,
             accept: Accept::Json,
@@ -270,7 +286,7 @@ impl Runtime {
     async fn send(&self, request: Request, span: &tracing::Span) -> Result<RawResponse> {
         let config = &self.shared.config;
         let url = self.url_of(&request)?;
-        let streaming = request.accept == Accept::EventStream;
+        let streaming = request.accept.is_stream();
         let mut headers = config.default_headers.clone();
         if !self.headers.is_empty() {
             // Extending by a map replaces same-named headers, as intended.
@@ -442,6 +458,13 @@ impl Runtime {
                 pairs.append_pair(name, value);
             }
         }
+        if let Some(text) = &request.query_string {
+            let whole = match url.query() {
+                Some(before) if !before.is_empty() => format!("{before}&{text}"),
+                _ => text.clone(),
+            };
+            url.set_query(Some(&whole));
+        }
         if url.query() == Some("") {
             url.set_query(None);
         }
@@ -557,6 +580,8 @@ pub struct Request {
     operation_id: &'static str,
     path: String,
     query: Vec<(String, String)>,
+    /// An `in: querystring` parameter: the whole query string (after any other pairs).
+    query_string: Option<String>,
     headers: HeaderMap,
     body: Option<(String, BinaryKind)>,
     accept: Accept,
@@ -583,6 +608,26 @@ impl Request {
         let value = crate::encoding::to_value(name, value)?;
         self.query
             .extend(crate::encoding::query_pairs(name, &value, style)?);
+        Ok(())
+    }
+
+    /// Sets the whole query string (OpenAPI 3.2's `in: querystring`): an object is
+    /// form-encoded, a string sent as it is (characters a query cannot hold escaped), and
+    /// `None` sends nothing.
+    pub fn query_string<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        self.query_string = match crate::encoding::to_value("the query string", value)? {
+            serde_json::Value::Null => None,
+            serde_json::Value::String(text) => Some(text),
+            _ => Some(crate::encoding::form_urlencoded(value)?),
+        };
+        Ok(())
+    }
+
+    /// Sets the whole query string to `value` as JSON text; `None` sends nothing.
+    pub fn query_json<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        let value = crate::encoding::to_value("the query string", value)?;
+        self.query_string = (!value.is_null())
+            .then(|| url::form_urlencoded::byte_serialize(value.to_string().as_bytes()).collect());
         Ok(())
     }
 
@@ -708,11 +753,19 @@ impl RawResponse {
         Ok(Response::new(status, headers, body))
     }
 
-    /// Decodes the body as server-sent events, each as it arrives.
-    pub fn events<T: DeserializeOwned + Send + 'static>(mut self) -> Response<EventStream<T>> {
+    /// Decodes the body as server-sent events, each event's `data` as it arrives.
+    pub fn events<T: DeserializeOwned + Send + 'static>(self) -> Response<EventStream<T>> {
+        self.items(Framing::EventData)
+    }
+
+    /// Decodes the body as a stream of items framed as `framing`, each as it arrives.
+    pub fn items<T: DeserializeOwned + Send + 'static>(
+        mut self,
+        framing: Framing,
+    ) -> Response<EventStream<T>> {
         let status = self.response.status();
         let headers = std::mem::take(self.response.headers_mut());
-        let stream = EventStream::new(self.response, self.idle, self.limit);
+        let stream = EventStream::new(self.response, framing, self.idle, self.limit);
         Response::new(status, headers, stream)
     }
 }
@@ -744,6 +797,13 @@ async fn read_body(mut response: reqwest::Response, limit: u64, cut: bool) -> Re
         body.extend_from_slice(&chunk);
     }
     Ok(body.freeze())
+}
+
+/// An HTTP method by its name, for those `Method` has no constant for (`QUERY`, WebDAV's
+/// `COPY`).
+pub fn method(name: &str) -> Result<Method> {
+    Method::from_bytes(name.as_bytes())
+        .map_err(|_| Error::InvalidRequest(format!("`{name}` is not an HTTP method")))
 }
 
 /// Walks pages: `fetch` returns one page's items and the parameters of the next page, if any.

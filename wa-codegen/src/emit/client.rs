@@ -5,8 +5,8 @@ use quote::{format_ident, quote};
 
 use super::{Emitter, doc_attrs, ident};
 use crate::ir::{
-    BodyKind, FieldShape, MultipartPart, Operation, Param, ParamLocation, PathPart, QueryStyle,
-    StatusBody, Success, TypeKind, TypeRef,
+    BodyKind, FieldShape, HttpMethod, MultipartPart, Operation, Param, ParamLocation, PathPart,
+    QueryString, QueryStyle, Sequence, StatusBody, Success, TypeKind, TypeRef,
 };
 
 impl Emitter<'_> {
@@ -97,7 +97,8 @@ impl Emitter<'_> {
         let rt = self.rt;
         match l {
             ParamLocation::Path => quote!(#rt::Location::Path),
-            ParamLocation::Query => quote!(#rt::Location::Query),
+            // Lowering makes no client-wide setting of a whole query string.
+            ParamLocation::Query | ParamLocation::QueryString(_) => quote!(#rt::Location::Query),
             ParamLocation::Header => quote!(#rt::Location::Header),
             ParamLocation::Cookie => quote!(#rt::Location::Cookie),
         }
@@ -190,10 +191,29 @@ impl Emitter<'_> {
                     quote!(::std::result::Result::Ok(response.events::<#t>())),
                 )
             }
+            Success::Items(sequence, ty) => {
+                let t = self.rust_type(ty, &models);
+                let framing = match sequence {
+                    Sequence::Events => quote!(Events),
+                    Sequence::EventsJsonData => quote!(EventsJsonData),
+                    Sequence::JsonLines | Sequence::NdJson => quote!(Lines),
+                    Sequence::JsonSeq => quote!(RecordSeparated),
+                };
+                (
+                    quote!(#rt::EventStream<#t>),
+                    quote!(::std::result::Result::Ok(response.items::<#t>(#rt::Framing::#framing))),
+                )
+            }
         };
         let accept = match &op.success {
             Success::Binary => Some(quote!(#rt::Accept::Binary)),
             Success::EventStream(_) => Some(quote!(#rt::Accept::EventStream)),
+            Success::Items(sequence, _) => Some(match sequence {
+                Sequence::Events | Sequence::EventsJsonData => quote!(#rt::Accept::EventStream),
+                Sequence::JsonLines => quote!(#rt::Accept::JsonLines),
+                Sequence::NdJson => quote!(#rt::Accept::NdJson),
+                Sequence::JsonSeq => quote!(#rt::Accept::JsonSeq),
+            }),
             _ => None,
         };
         let request = self.build_request(op, accept);
@@ -318,7 +338,13 @@ impl Emitter<'_> {
     /// The statements that build `request`, asking for `accept` when given.
     fn build_request(&self, op: &Operation, accept: Option<TokenStream>) -> TokenStream {
         let rt = self.rt;
-        let method = ident(op.http_method.as_str());
+        let method = match &op.http_method {
+            HttpMethod::Other(name) => quote!(#rt::method(#name)?),
+            standard => {
+                let constant = ident(standard.as_str());
+                quote!(#rt::Method::#constant)
+            }
+        };
         let id = &op.id;
         let mut format = String::new();
         let mut path_args = Vec::new();
@@ -379,7 +405,7 @@ impl Emitter<'_> {
         let mutable =
             (!params.is_empty() || body.is_some() || accept.is_some()).then(|| quote!(mut));
         quote! {
-            let #mutable request = self.runtime.request(#rt::Method::#method, #id, #path);
+            let #mutable request = self.runtime.request(#method, #id, #path);
             #(#params)*
             #body
             #accept
@@ -416,6 +442,8 @@ impl Emitter<'_> {
             ParamLocation::Query => quote!(request.query(#wire, #value)?;),
             ParamLocation::Header => quote!(request.header(#wire, #value)?;),
             ParamLocation::Cookie => quote!(request.cookie(#wire, #value)?;),
+            ParamLocation::QueryString(QueryString::Form) => quote!(request.query_string(#value)?;),
+            ParamLocation::QueryString(QueryString::Json) => quote!(request.query_json(#value)?;),
             ParamLocation::Path => quote!(),
         }
     }

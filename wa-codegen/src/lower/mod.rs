@@ -5,6 +5,9 @@
 
 mod cycles;
 mod operations;
+mod params;
+mod requests;
+mod responses;
 mod schemas;
 mod template;
 
@@ -21,6 +24,8 @@ use crate::names::Namespace;
 pub(crate) struct Lowerer<'a, 'c> {
     pub cx: &'c Ctxt,
     pub spec: &'a OpenAPI,
+    /// Operations of methods a 3.0 path item cannot hold, by path.
+    pub other_methods: &'a operations::OtherMethods,
     /// Component schema key → its model.
     pub schema_names: HashMap<String, TypeId>,
     /// Models of components that a discriminated union maps to → the tag property their
@@ -64,9 +69,11 @@ impl Lowerer<'_, '_> {
 /// Lowers the whole document. Problems go to `cx`; the result is complete either way, with
 /// stand-ins where something could not be lowered.
 pub(crate) fn lower(spec: &OpenAPI, cx: &Ctxt) -> Api {
+    let other_methods = operations::other_methods(spec, cx);
     let mut lw = Lowerer {
         cx,
         spec,
+        other_methods: &other_methods,
         schema_names: HashMap::new(),
         tag_of_member: HashMap::new(),
         children: HashMap::new(),

@@ -13,6 +13,7 @@ mod nullable;
 mod parameters;
 mod path_items;
 mod v31;
+pub(crate) mod v32;
 
 use serde_json::Value;
 
@@ -27,12 +28,16 @@ pub(crate) struct Move {
     pub to: Pointer,
 }
 
-/// Rewrites `doc` (OpenAPI 3.0, or 3.1 when `v31`) into what openapiv3 reads. A 3.0
+/// Rewrites `doc` (OpenAPI 3.0, or 3.1 or 3.2 when `v31`) into what openapiv3 reads. A 3.0
 /// document only loses `{type: 'null'}` union members (a common habit that 3.0 cannot say
 /// otherwise) and gains a schema for JSON-`content` parameters; a 3.1 one becomes its 3.0
-/// equivalent.
+/// equivalent, and a 3.2 one first has its additions rewritten (`v32`).
 pub(crate) fn downlevel(cx: &Ctxt, doc: &mut Value, v31: bool) -> Vec<Move> {
     let mut moves = Vec::new();
+    let v32 = v32::is_v32(doc);
+    if v32 {
+        v32::before(cx, doc, &mut moves);
+    }
     if v31 {
         v31::document(doc);
         path_items::inline(cx, doc, &mut moves);
@@ -53,6 +58,9 @@ pub(crate) fn downlevel(cx: &Ctxt, doc: &mut Value, v31: bool) -> Vec<Move> {
     }
     hoist::deep_refs(doc, &mut moves);
     bounds::relax(doc);
+    if v32 {
+        v32::after(doc, &mut moves);
+    }
     moves
 }
 
