@@ -574,3 +574,328 @@ async fn references_into_other_nodes_resolve_to_their_types() {
     let sent = only_request(&server).await;
     assert_eq!(sent.url.query(), Some("limit=3"));
 }
+
+/// A bare HTTP server for one request, answering `200` with `content_type` and a chunked
+/// body: each piece sent on the returned channel is written (and flushed) as it comes, and
+/// the body ends when the sender is dropped. The request head arrives on the receiver.
+/// Tests hand a piece over only after the client has read what came before, so a piece
+/// boundary is a boundary between reads.
+async fn chunked_server(
+    content_type: &'static str,
+) -> (
+    String,
+    tokio::sync::mpsc::UnboundedSender<&'static str>,
+    tokio::sync::oneshot::Receiver<String>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (pieces, mut next) = tokio::sync::mpsc::unbounded_channel::<&'static str>();
+    let (head_tx, head) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut buf = vec![0u8; 16 * 1024];
+        let n = socket.read(&mut buf).await.unwrap();
+        let _ = head_tx.send(String::from_utf8_lossy(&buf[..n]).into_owned());
+        let start = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ntransfer-encoding: chunked\r\n\r\n"
+        );
+        socket.write_all(start.as_bytes()).await.unwrap();
+        while let Some(piece) = next.recv().await {
+            let chunk = format!("{:x}\r\n{piece}\r\n", piece.len());
+            socket.write_all(chunk.as_bytes()).await.unwrap();
+            socket.flush().await.unwrap();
+        }
+        socket.write_all(b"0\r\n\r\n").await.unwrap();
+    });
+    (url, pieces, head)
+}
+
+fn config_for(url: &str) -> Config {
+    Config::builder()
+        .service_url(url)
+        .authenticator(NoAuth)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_json_lines_stream_decodes_item_by_item_and_survives_a_malformed_line() {
+    use futures::StreamExt;
+    use wa_tests::openapi_32 as o;
+    let (url, pieces, head) = chunked_server("application/jsonl").await;
+    let client = o::Client::new(config_for(&url)).unwrap();
+    let mut lines = client
+        .tail_logs(&o::models::TailLogsParams { since: Some(5) })
+        .await
+        .unwrap()
+        .into_body();
+    let head = head.await.unwrap().to_ascii_lowercase();
+    assert!(head.starts_with("get /logs?since=5 "), "{head}");
+    assert!(head.contains("accept: application/jsonl\r\n"), "{head}");
+
+    // The second item is cut in the middle: its first half arrives with the first item.
+    pieces
+        .send("{\"level\":\"info\",\"message\":\"one\"}\n{\"level\":\"warn\",\"mess")
+        .unwrap();
+    let one = lines.next().await.unwrap().unwrap();
+    assert_eq!(
+        (one.level, one.message.as_str()),
+        (o::models::LogLineLevel::Info, "one")
+    );
+    pieces.send("age\":\"two\"}\r\n").unwrap();
+    let two = lines.next().await.unwrap().unwrap();
+    assert_eq!(
+        (two.level, two.message.as_str()),
+        (o::models::LogLineLevel::Warn, "two")
+    );
+
+    // A line that is not an item is an error for that item; the stream goes on.
+    pieces
+        .send("\nnot json\n{\"level\":\"error\",\"message\":\"three\"}")
+        .unwrap();
+    pieces.send("\n{\"message\":\"no level\"}\n").unwrap();
+    let bad = lines.next().await.unwrap().unwrap_err();
+    assert!(
+        matches!(&bad, wa_client::Error::Stream(m) if m.contains("item 3") && m.contains("not json")),
+        "{bad:?}"
+    );
+    let three = lines.next().await.unwrap().unwrap();
+    assert_eq!(three.message, "three");
+    assert!(
+        lines.next().await.unwrap().is_err(),
+        "a line missing a required field"
+    );
+    // The last line needs no newline.
+    pieces
+        .send("{\"level\":\"debug\",\"message\":\"last\"}")
+        .unwrap();
+    drop(pieces);
+    assert_eq!(lines.next().await.unwrap().unwrap().message, "last");
+    assert!(lines.next().await.is_none());
+}
+
+#[tokio::test]
+async fn an_event_stream_with_an_item_schema_yields_whole_events() {
+    use futures::StreamExt;
+    use wa_tests::openapi_32 as o;
+    let (url, pieces, head) = chunked_server("text/event-stream").await;
+    let client = o::Client::new(config_for(&url)).unwrap();
+    let mut ticks = client.watch_ticks().await.unwrap().into_body();
+    assert!(
+        head.await
+            .unwrap()
+            .to_ascii_lowercase()
+            .contains("accept: text/event-stream\r\n")
+    );
+    pieces
+        .send("event: tick\nid: 7\nretry: 1500\ndata: {\"seq\":1,\"price\":2.5}\n\ndata: {\"seq\"")
+        .unwrap();
+    let first = ticks.next().await.unwrap().unwrap();
+    assert_eq!(first.event.as_deref(), Some("tick"));
+    assert_eq!(first.id.as_deref(), Some("7"));
+    assert_eq!(first.retry, Some(1500));
+    assert_eq!(first.data.seq, 1);
+    assert_eq!(first.data.price, Some(Some(2.5)));
+    pieces
+        .send(":2,\"price\":null}\n\ndata: {oops\n\n")
+        .unwrap();
+    // As SSE reads it: an event without a type is a `message`; the last id carries over.
+    let second = ticks.next().await.unwrap().unwrap();
+    assert_eq!(second.event.as_deref(), Some("message"));
+    assert_eq!((second.id.as_deref(), second.data.seq), (Some("7"), 2));
+    assert_eq!(second.data.price, Some(None));
+    assert!(matches!(
+        ticks.next().await.unwrap(),
+        Err(wa_client::Error::Stream(_))
+    ));
+    pieces.send("data: {\"seq\":3}\n\n").unwrap();
+    drop(pieces);
+    assert_eq!(ticks.next().await.unwrap().unwrap().data.seq, 3);
+    assert!(ticks.next().await.is_none());
+
+    // Text data stays text.
+    let server = answering(
+        "GET",
+        "/notes",
+        ResponseTemplate::new(200)
+            .insert_header("content-type", "text/event-stream")
+            .set_body_string("event: note\ndata: hello\ndata: world\n\n"),
+    )
+    .await;
+    let client = o::Client::new(config(&server)).unwrap();
+    let notes: Vec<_> = client
+        .watch_notes()
+        .await
+        .unwrap()
+        .into_body()
+        .collect()
+        .await;
+    let note = notes[0].as_ref().unwrap();
+    assert_eq!(
+        (note.event.as_deref(), note.data.as_str()),
+        (Some("note"), "hello\nworld")
+    );
+}
+
+#[tokio::test]
+async fn ndjson_and_json_seq_streams_decode() {
+    use futures::StreamExt;
+    use wa_tests::openapi_32 as o;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/metrics"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "application/x-ndjson")
+                .set_body_string(
+                    "{\"name\":\"cpu\",\"value\":0.5}\n{\"name\":\"mem\",\"value\":12}\n",
+                ),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/changes"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "application/json-seq")
+                .set_body_string("\u{1e}{\"id\":\"a\",\"op\":\"added\"}\n\u{1e}{\"id\":\n\u{1e}{\"id\":\"a\",\"op\":\"removed\"}\n"),
+        )
+        .mount(&server)
+        .await;
+    let client = o::Client::new(config(&server)).unwrap();
+    let metrics: Vec<_> = client
+        .stream_metrics()
+        .await
+        .unwrap()
+        .into_body()
+        .collect()
+        .await;
+    let names: Vec<_> = metrics
+        .iter()
+        .map(|m| m.as_ref().unwrap().name.as_str())
+        .collect();
+    assert_eq!(names, ["cpu", "mem"]);
+    let changes: Vec<_> = client
+        .watch_changes()
+        .await
+        .unwrap()
+        .into_body()
+        .collect()
+        .await;
+    assert_eq!(changes.len(), 3);
+    assert_eq!(changes[0].as_ref().unwrap().op, o::models::ChangeOp::Added);
+    assert!(
+        changes[1].is_err(),
+        "a truncated record is an error for it alone"
+    );
+    assert_eq!(
+        changes[2].as_ref().unwrap().op,
+        o::models::ChangeOp::Removed
+    );
+    let accepts: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.headers["accept"].to_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(accepts, ["application/x-ndjson", "application/json-seq"]);
+}
+
+#[tokio::test]
+async fn query_and_other_methods_are_sent_as_named() {
+    use wa_tests::openapi_32 as o;
+    let server = MockServer::start().await;
+    Mock::given(method("QUERY"))
+        .and(path("/documents"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": "d1"}])))
+        .mount(&server)
+        .await;
+    Mock::given(method("COPY"))
+        .and(path("/documents/d%201"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": "d2"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("LINK"))
+        .and(path("/documents/d1"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let client = o::Client::new(config(&server)).unwrap();
+    let search = o::models::Search {
+        words: Some("annual report".into()),
+        ..Default::default()
+    };
+    let found = client.search_documents(&search).await.unwrap().into_body();
+    assert_eq!(found[0].id, "d1");
+    let copy = client.copy_document("d 1", "/archive/d1").await.unwrap();
+    assert_eq!(copy.id, "d2");
+    client.link_documents_by_id("d1").await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let sent: Vec<(String, String)> = requests
+        .iter()
+        .map(|r| (r.method.to_string(), r.url.path().to_owned()))
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            ("QUERY".to_owned(), "/documents".to_owned()),
+            ("COPY".to_owned(), "/documents/d%201".to_owned()),
+            ("LINK".to_owned(), "/documents/d1".to_owned()),
+        ]
+    );
+    assert_eq!(
+        requests[0].body_json::<serde_json::Value>().unwrap(),
+        json!({"words": "annual report"})
+    );
+    assert_eq!(requests[1].headers["destination"], "/archive/d1");
+}
+
+#[tokio::test]
+async fn a_querystring_parameter_is_the_whole_query_string() {
+    use wa_tests::openapi_32 as o;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let client = o::Client::new(config(&server)).unwrap();
+    let filter = o::models::Filter {
+        author: Some("ann lee".into()),
+        tags: Some(vec!["a&b".into(), "c".into()]),
+        ..Default::default()
+    };
+    client
+        .find(&o::models::FindParams {
+            filter: Some(filter),
+        })
+        .await
+        .unwrap();
+    client
+        .find(&o::models::FindParams::default())
+        .await
+        .unwrap();
+    client.find_raw("author=ann&year=2024").await.unwrap();
+    let search = o::models::Search {
+        limit: Some(2),
+        ..Default::default()
+    };
+    client.find_json(&search).await.unwrap();
+    let queries: Vec<Option<String>> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.query().map(str::to_owned))
+        .collect();
+    assert_eq!(
+        queries,
+        [
+            Some("author=ann+lee&tags=a%26b&tags=c".to_owned()),
+            None,
+            Some("author=ann&year=2024".to_owned()),
+            Some("%7B%22limit%22%3A2%7D".to_owned()),
+        ]
+    );
+}

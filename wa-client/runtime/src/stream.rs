@@ -19,7 +19,8 @@ pub enum Framing {
     /// Server-sent events, each event's `data` one item as JSON.
     EventData,
     /// Server-sent events, each event one item: an object of its `event`, `data`, `id`
-    /// and `retry` fields (those it has), `data` as text.
+    /// and `retry` fields as SSE reads them (an event without a type is a `message`; the
+    /// last id carries over), `data` as text.
     Events,
     /// As [`Framing::Events`], with `data` read as JSON.
     EventsJsonData,
