@@ -57,7 +57,9 @@ wa-runtime = { path = "$tree/wa-client/runtime" }
 [workspace]
 TOML
   echo "" > "$dir/src/lib.rs"
-  (cd "$dir" && CARGO_TARGET_DIR="$dir/target" cargo build --offline --quiet 2>&1 >/dev/null | grep -v '^$' >&2 || true)
+  # The same environment as the measured builds, so that cargo reuses what this builds.
+  (cd "$dir" && RUSTC_BOOTSTRAP=1 CARGO_INCREMENTAL=0 RUSTC_WRAPPER="$wrapper" COMPILE_COST_OUT="$dir/setup" \
+    CARGO_TARGET_DIR="$dir/target" cargo build --offline --quiet >&2)
   (cd "$tree" && CARGO_TARGET_DIR="$dir/target" cargo build --offline --quiet -p wa-codegen --bin wa-codegen >&2)
   echo "$dir"
 }
