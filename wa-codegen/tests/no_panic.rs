@@ -287,7 +287,7 @@ components:
         .expand("recursive.yaml", spec)
         .unwrap();
     assert!(
-        code.contains("pub created: ::std::option::Option<::std::boxed::Box<CallCreated>>"),
+        code.contains("pub created: Option<Box<CallCreated>>"),
         "{code}"
     );
 }

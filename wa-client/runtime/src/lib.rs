@@ -73,7 +73,8 @@ pub mod __private {
     pub mod nullable {
         pub use crate::nullable::deserialize;
     }
-    pub use crate::__deserialize_object as deserialize_object;
-    pub use crate::object::{Key, keep_property};
+    pub use crate::object::{
+        FromObject, Key, keep_property, read_object, read_str, required, skip_value,
+    };
     pub use crate::tagged::TaggedValue;
 }

@@ -1,13 +1,14 @@
 //! Reading a model that keeps the properties its spec does not name. serde's derive can
 //! do this only through `#[serde(flatten)]`, which routes every object through its buffered
-//! path and costs about a fifth of the decode; generated code instead invokes
-//! [`deserialize_object!`](crate::__deserialize_object), which reads the named fields
-//! directly and puts every other key in the map.
+//! path and costs about a fifth of the decode; generated models instead implement
+//! [`FromObject`], which reads the named fields directly and puts every other key in the map,
+//! and share one visitor ([`read_object`]).
 
 use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
@@ -213,76 +214,70 @@ where
     Ok(())
 }
 
-/// `Deserialize` for a generated model with an `additional_properties` map. Each field is
-/// given with its shape: `plain` (required: missing is an error), `optional` (`Option<T>`:
-/// missing or `null` is `None`) or `nullable` (`Option<Option<T>>`: missing is `None`, `null`
-/// is `Some(None)`). A key named twice keeps its last value, as JSON parsers mostly do.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __deserialize_object {
-    (
-        $name:ident {
-            $( $field:ident: $shape:ident $wire:literal, )*
-        }
-        $additional:ident
-    ) => {
-        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
-            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-            where
-                D: $crate::__private::serde::Deserializer<'de>,
-            {
-                struct ObjectVisitor;
-                impl<'de> $crate::__private::serde::de::Visitor<'de> for ObjectVisitor {
-                    type Value = $name;
+/// A generated model read from a JSON object. The model's `from_map` reads each named field
+/// directly (no buffering, no field enum) and hands every other key to [`keep_property`]; its
+/// `Deserialize` is [`read_object`], one visitor shared by all models.
+pub trait FromObject: Sized {
+    /// The model's name, for the error when the value is not an object.
+    const NAME: &'static str;
 
-                    fn expecting(
-                        &self,
-                        f: &mut ::std::fmt::Formatter<'_>,
-                    ) -> ::std::fmt::Result {
-                        f.write_str(::std::concat!("an object (", ::std::stringify!($name), ")"))
-                    }
+    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
 
-                    fn visit_map<A>(self, mut map: A) -> ::std::result::Result<$name, A::Error>
-                    where
-                        A: $crate::__private::serde::de::MapAccess<'de>,
-                    {
-                        $( let mut $field = ::std::option::Option::None; )*
-                        let mut $additional = ::std::default::Default::default();
-                        while let ::std::option::Option::Some(key) =
-                            map.next_key::<$crate::__private::Key<'de>>()?
-                        {
-                            match key.as_str() {
-                                $( $wire => {
-                                    $field = $crate::__deserialize_object!(@read $shape map);
-                                } )*
-                                _ => $crate::__private::keep_property(&mut $additional, key, &mut map)?,
-                            }
-                        }
-                        ::std::result::Result::Ok($name {
-                            $( $field: $crate::__deserialize_object!(@finish $shape $field $wire A), )*
-                            $additional,
-                        })
-                    }
-                }
-                deserializer.deserialize_map(ObjectVisitor)
-            }
-        }
-    };
-    (@read plain $map:ident) => { ::std::option::Option::Some($map.next_value()?) };
-    (@read optional $map:ident) => { $map.next_value()? };
-    (@read nullable $map:ident) => { ::std::option::Option::Some($map.next_value()?) };
-    (@finish plain $field:ident $wire:literal $A:ident) => {
-        match $field {
-            ::std::option::Option::Some(value) => value,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(
-                    <$A::Error as $crate::__private::serde::de::Error>::missing_field($wire),
-                );
-            }
-        }
-    };
-    (@finish optional $field:ident $wire:literal $A:ident) => { $field };
-    (@finish nullable $field:ident $wire:literal $A:ident) => { $field };
+/// `Deserialize::deserialize` of a generated model.
+pub fn read_object<'de, T: FromObject, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+}
+
+struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: FromObject> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "an object ({})", T::NAME)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::from_map(map)
+    }
+}
+
+/// The value of a required field, or the error that names it.
+pub fn required<'de, A: MapAccess<'de>, T>(value: Option<T>, name: &'static str) -> Result<T, A::Error> {
+    value.ok_or_else(|| de::Error::missing_field(name))
+}
+
+/// Skips the value of a key the model neither names nor keeps.
+pub fn skip_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<de::IgnoredAny>().map(drop)
+}
+
+/// A string, borrowed from the input when the format allows: what an open enum reads before
+/// matching its known values.
+pub fn read_str<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Cow<'de, str>, D::Error> {
+    deserializer.deserialize_str(StrVisitor)
+}
+
+struct StrVisitor;
+
+impl<'de> Visitor<'de> for StrVisitor {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
+    }
 }
 
 #[cfg(test)]
@@ -294,7 +289,7 @@ mod tests {
 
     #[derive(Debug, PartialEq, Serialize)]
     struct Item {
-        // Names that the macro's own locals must not collide with.
+        // Names that the reader's own locals would take, were they free.
         map: String,
         #[serde(skip_serializing_if = "Option::is_none")]
         key: Option<u32>,
@@ -304,13 +299,36 @@ mod tests {
         additional_properties: UnnamedProperties,
     }
 
-    crate::__deserialize_object! {
-        Item {
-            map: plain "map",
-            key: optional "key",
-            note: nullable "note",
+    // What the generator emits for such a model.
+    impl<'de> serde::Deserialize<'de> for Item {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            crate::__private::read_object(deserializer)
         }
-        additional_properties
+    }
+
+    impl crate::__private::FromObject for Item {
+        const NAME: &'static str = "Item";
+
+        fn from_map<'de, A: serde::de::MapAccess<'de>>(mut object: A) -> Result<Self, A::Error> {
+            let mut map = None;
+            let mut key = None;
+            let mut note = None;
+            let mut additional_properties = Default::default();
+            while let Some(name) = object.next_key::<crate::__private::Key>()? {
+                match name.as_str() {
+                    "map" => map = Some(object.next_value()?),
+                    "key" => key = object.next_value()?,
+                    "note" => note = Some(object.next_value()?),
+                    _ => crate::__private::keep_property(&mut additional_properties, name, &mut object)?,
+                }
+            }
+            Ok(Self {
+                map: crate::__private::required::<A, _>(map, "map")?,
+                key,
+                note,
+                additional_properties,
+            })
+        }
     }
 
     fn read(json: &str) -> Result<Item, serde_json::Error> {

@@ -5,6 +5,8 @@
 mod client;
 mod models;
 
+use std::collections::HashSet;
+
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -15,19 +17,29 @@ use crate::ir::{Api, TypeRef};
 pub(crate) struct Emitter<'a> {
     api: &'a Api,
     rt: &'a syn::Path,
-    /// `#[serde(crate = "...")]` of every model: the runtime's serde, as text, made once.
+    /// `#[serde(crate = "...")]` of the models serde's derive writes: the runtime's serde, as
+    /// text, made once.
     serde_crate: String,
     /// The runtime's path as text, for other attributes that name it in a string.
     runtime_text: String,
+    /// Prelude names a model of the same name hides in `models`: those are written in full.
+    shadowed: HashSet<&'a str>,
 }
 
 pub(crate) fn emit(api: &Api, runtime: &syn::Path) -> TokenStream {
     let runtime_text = path_text(runtime);
+    let shadowed = api
+        .types
+        .iter()
+        .map(|t| t.name.as_str())
+        .filter(|name| PRELUDE.iter().any(|(short, _)| short == name))
+        .collect();
     let e = Emitter {
         api,
         rt: runtime,
         serde_crate: format!("{runtime_text}::__private::serde"),
         runtime_text,
+        shadowed,
     };
     let models = e.models();
     let client = e.client();
@@ -37,8 +49,45 @@ pub(crate) fn emit(api: &Api, runtime: &syn::Path) -> TokenStream {
     }
 }
 
+/// The prelude names generated code uses, and their full paths.
+const PRELUDE: &[(&str, &str)] = &[
+    ("Option", "::std::option::Option"),
+    ("Some", "::std::option::Option::Some"),
+    ("None", "::std::option::Option::None"),
+    ("Result", "::std::result::Result"),
+    ("Ok", "::std::result::Result::Ok"),
+    ("Err", "::std::result::Result::Err"),
+    ("Vec", "::std::vec::Vec"),
+    ("String", "::std::string::String"),
+    ("Box", "::std::boxed::Box"),
+    ("Default", "::std::default::Default"),
+    ("From", "::std::convert::From"),
+    ("Into", "::std::convert::Into"),
+];
+
+/// An identifier; `r#type` and the like become raw identifiers.
 pub(crate) fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+impl Emitter<'_> {
+    /// A prelude name (`Option`, `Some`, `Vec`, ...) as generated code writes it: short, as
+    /// a person would, unless a model of that name hides it.
+    fn std(&self, name: &str) -> TokenStream {
+        let (short, full) = PRELUDE
+            .iter()
+            .find(|(short, _)| *short == name)
+            .expect("only prelude names are asked for");
+        let text = if self.shadowed.contains(short) {
+            full
+        } else {
+            short
+        };
+        text.parse().expect("a path parses")
+    }
 }
 
 impl Emitter<'_> {
@@ -46,7 +95,7 @@ impl Emitter<'_> {
     fn rust_type(&self, ty: &TypeRef, models: &TokenStream) -> TokenStream {
         let rt = self.rt;
         match ty {
-            TypeRef::String => quote!(::std::string::String),
+            TypeRef::String => self.std("String"),
             TypeRef::DateTime => quote!(#rt::DateTime),
             TypeRef::Date => quote!(#rt::__private::chrono::NaiveDate),
             TypeRef::I32 => quote!(i32),
@@ -57,23 +106,27 @@ impl Emitter<'_> {
             TypeRef::Bytes => quote!(#rt::__private::bytes::Bytes),
             TypeRef::Json => quote!(#rt::__private::serde_json::Value),
             TypeRef::Vec(inner) => {
+                let vec = self.std("Vec");
                 let inner = self.rust_type(inner, models);
-                quote!(::std::vec::Vec<#inner>)
+                quote!(#vec<#inner>)
             }
-            TypeRef::Map(inner) if **inner == TypeRef::Json => quote!(
-                #rt::__private::serde_json::Map<::std::string::String, #rt::__private::serde_json::Value>
-            ),
             TypeRef::Map(inner) => {
-                let inner = self.rust_type(inner, models);
-                quote!(#rt::__private::indexmap::IndexMap<::std::string::String, #inner>)
+                let string = self.std("String");
+                let value = self.rust_type(inner, models);
+                if **inner == TypeRef::Json {
+                    quote!(#rt::__private::serde_json::Map<#string, #value>)
+                } else {
+                    quote!(#rt::__private::indexmap::IndexMap<#string, #value>)
+                }
             }
             TypeRef::Named(id) => {
                 let name = ident(&self.api.type_def(*id).name);
                 quote!(#models #name)
             }
             TypeRef::Boxed(inner) => {
+                let boxed = self.std("Box");
                 let inner = self.rust_type(inner, models);
-                quote!(::std::boxed::Box<#inner>)
+                quote!(#boxed<#inner>)
             }
         }
     }

@@ -10,7 +10,32 @@ impl Emitter<'_> {
     pub(super) fn models(&self) -> TokenStream {
         let api = self.api;
         let rt = self.rt;
-        let types = api.types.iter().map(|t| self.model(t));
+        let mut json = TokenStream::new();
+        let types: Vec<TokenStream> = api.types.iter().map(|t| self.model(t, &mut json)).collect();
+        // Imports only what is used: a model named `Fmt` is impossible, an unused import a warning.
+        let kinds = || api.types.iter().map(|t| &t.kind);
+        let derives = kinds().any(|k| match k {
+            TypeKind::Tagged { .. } | TypeKind::Untagged { .. } => true,
+            TypeKind::Struct(s) => s.fields.iter().any(|f| f.flatten),
+            _ => false,
+        });
+        let uses_serde = derives.then(|| quote!(use #rt::__private::serde;));
+        let uses_fmt = kinds()
+            .any(|k| matches!(k, TypeKind::OpenEnum { .. }))
+            .then(|| quote!(use ::std::fmt;));
+        let json = (!json.is_empty()).then(|| {
+            quote! {
+                /// Reading and writing the models as JSON. Written out rather than derived:
+                /// serde's derive costs several times more to compile, and its `flatten` and
+                /// `untagged` buffer every value.
+                mod json {
+                    use super::*;
+                    use #rt::__private::{self as rt, serde};
+
+                    #json
+                }
+            }
+        });
         let by_status = api.operations.iter().filter_map(|op| match &op.success {
             crate::ir::Success::ByStatus { name, statuses } => {
                 Some(self.by_status(name, statuses, &op.method_name))
@@ -32,23 +57,27 @@ impl Emitter<'_> {
                 rustdoc::invalid_html_tags
             )]
             pub mod models {
-                // Lowering reserves these two names, so no model can clash with them.
-                use #rt::__private::serde::{Deserialize, Serialize};
+                // Models are named in UpperCamelCase, so none can hide these.
+                #uses_serde
+                #uses_fmt
 
                 #(#types)*
                 #(#params)*
                 #(#by_status)*
+                #json
             }
         }
     }
 
-    fn model(&self, def: &TypeDef) -> TokenStream {
+    /// A model's item, its `Serialize` and `Deserialize` impls (when written out) added to
+    /// `json`.
+    fn model(&self, def: &TypeDef, json: &mut TokenStream) -> TokenStream {
         let rt = self.rt;
         let name = ident(&def.name);
         let doc = doc_attrs(def.doc.as_deref());
         let here = TokenStream::new();
         match &def.kind {
-            TypeKind::Struct(s) => self.struct_model(&name, &doc, s),
+            TypeKind::Struct(s) => self.struct_model(&name, &doc, s, json),
             TypeKind::Alias(ty) => {
                 let ty = self.rust_type(ty, &here);
                 quote! { #doc pub type #name = #ty; }
@@ -58,28 +87,27 @@ impl Emitter<'_> {
                 let names: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
                 let wires: Vec<_> = variants.iter().map(|v| v.wire_value.as_str()).collect();
                 let docs = wires.iter().map(|w| format!(" `{w}`"));
-                let attrs = self.serde_attrs(
-                    quote!(
-                        Debug,
-                        Clone,
-                        PartialEq,
-                        Eq,
-                        Hash,
-                        PartialOrd,
-                        Ord,
-                        Serialize,
-                        Deserialize
-                    ),
-                    quote!(),
-                );
+                let (string, result, from) = (self.std("String"), self.std("Result"), self.std("From"));
+                json.extend(quote! {
+                    impl serde::Serialize for #name {
+                        fn serialize<S: serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
+                            serializer.serialize_str(self.as_str())
+                        }
+                    }
+
+                    impl<'de> serde::Deserialize<'de> for #name {
+                        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                            rt::read_str(deserializer).map(|value| Self::from(&*value))
+                        }
+                    }
+                });
                 quote! {
                     #doc
-                    #attrs
+                    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
                     pub enum #name {
-                        #( #[doc = #docs] #[serde(rename = #wires)] #names, )*
+                        #( #[doc = #docs] #names, )*
                         /// A value this client does not know yet, kept as sent.
-                        #[serde(untagged)]
-                        #unknown(::std::string::String),
+                        #unknown(#string),
                     }
 
                     impl #name {
@@ -92,11 +120,21 @@ impl Emitter<'_> {
                         }
                     }
 
-                    impl ::std::fmt::Display for #name {
-                        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    impl #from<&str> for #name {
+                        fn from(value: &str) -> Self {
+                            match value {
+                                #( #wires => Self::#names, )*
+                                other => Self::#unknown(other.to_owned()),
+                            }
+                        }
+                    }
+
+                    impl fmt::Display for #name {
+                        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                             f.write_str(self.as_str())
                         }
                     }
+
                 }
             }
             TypeKind::Tagged {
@@ -134,10 +172,10 @@ impl Emitter<'_> {
                 // Deserialize is written out: serde's `untagged` fallback would buffer the value
                 // twice and drop the reason a value fell back.
                 let attrs = self.serde_attrs(
-                    quote!(Debug, Clone, PartialEq, Serialize),
+                    quote!(Debug, Clone, PartialEq, serde::Serialize),
                     quote!(tag = #tag),
                 );
-                let deserialize = self.tagged_deserialize(&name, tag, variants, &unknown);
+                json.extend(self.tagged_deserialize(&name, tag, variants, &unknown));
                 quote! {
                     #doc
                     #attrs
@@ -147,19 +185,19 @@ impl Emitter<'_> {
                         #[serde(untagged)]
                         #unknown(#rt::Unrecognized),
                     }
-                    #deserialize
                 }
             }
             TypeKind::Untagged { variants } => {
                 let names = variants.iter().map(|v| ident(&v.rust_name));
                 let tys = variants.iter().map(|v| self.rust_type(&v.ty, &here));
                 let attrs = self.serde_attrs(
-                    quote!(Debug, Clone, PartialEq, Serialize, Deserialize),
+                    quote!(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize),
                     quote!(untagged),
                 );
+                let gap = (!doc.is_empty()).then(|| quote!(#[doc = ""]));
                 quote! {
                     #doc
-                    ///
+                    #gap
                     /// Decoded as the first variant, in this order, that the value fits.
                     #attrs
                     pub enum #name {
@@ -175,55 +213,46 @@ impl Emitter<'_> {
         name: &proc_macro2::Ident,
         doc: &TokenStream,
         s: &Struct,
+        json: &mut TokenStream,
     ) -> TokenStream {
         let here = TokenStream::new();
-        // With an `additional_properties` map (and no flattened union), the runtime's
-        // `deserialize_object!` reads the model: serde's derive would need `flatten`, whose
-        // buffered path costs about a fifth of the decode.
-        let by_macro = s.additional.is_some() && !s.fields.iter().any(|f| f.flatten);
-        let fields = s.fields.iter().map(|f| self.field(f, &here, by_macro));
+        // A field flattened in (`allOf` over a union) needs serde's buffered `flatten`: such
+        // models, rare, are derived; every other one is read and written by the impls below.
+        let derived = s.fields.iter().any(|f| f.flatten);
+        let fields = s.fields.iter().map(|f| self.field(f, &here, derived));
         // Free-form unnamed properties go in the runtime's map, which allocates nothing while
         // empty (nearly always); typed ones (`additionalProperties` with a schema) are a map of
         // that type.
-        let additional_ty = s.additional.as_ref().map(|(_, ty)| match ty {
-            TypeRef::Json => {
-                let rt = self.rt;
-                quote!(#rt::UnnamedProperties)
-            }
-            ty => self.rust_type(&TypeRef::Map(Box::new(ty.clone())), &here),
-        });
-        let additional = s.additional.as_ref().map(|(field, _)| {
+        let additional = s.additional.as_ref().map(|(field, ty)| {
             let field = ident(field);
+            let ty = match ty {
+                TypeRef::Json => {
+                    let rt = self.rt;
+                    quote!(#rt::UnnamedProperties)
+                }
+                ty => self.rust_type(&TypeRef::Map(Box::new(ty.clone())), &here),
+            };
+            let flatten = derived.then(|| quote!(#[serde(flatten)]));
             quote! {
                 /// Properties the spec does not name, kept so that they survive a round trip.
-                #[serde(flatten)]
-                pub #field: #additional_ty,
+                #flatten
+                pub #field: #ty,
             }
         });
-        let default = s.all_optional() && !s.fields.iter().any(|f| f.flatten);
-        let default_derive = default.then(|| quote!(Default,));
-        let deserialize_derive = (!by_macro).then(|| quote!(, Deserialize));
-        let derives =
-            quote!(Debug, Clone, PartialEq, #default_derive Serialize #deserialize_derive);
-        let attrs = self.serde_attrs(derives, quote!());
+        let default = s.all_optional() && !derived;
+        let default_derive = default.then(|| quote!(, Default));
+        let attrs = if derived {
+            self.serde_attrs(
+                quote!(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize),
+                quote!(),
+            )
+        } else {
+            quote!(#[derive(Debug, Clone, PartialEq #default_derive)])
+        };
         let constructor = (!default).then(|| self.constructor(name, s));
-        let deserialize = by_macro.then(|| {
-            let rt = self.rt;
-            let names = s.fields.iter().map(|f| ident(&f.rust_name));
-            let shapes = s.fields.iter().map(|f| match f.shape() {
-                FieldShape::Plain => quote!(plain),
-                FieldShape::Optional => quote!(optional),
-                FieldShape::Nullable => quote!(nullable),
-            });
-            let wires = s.fields.iter().map(|f| f.wire_name.as_str());
-            let additional = s.additional.as_ref().map(|(field, _)| ident(field));
-            quote! {
-                #rt::__private::deserialize_object! {
-                    #name { #( #names: #shapes #wires, )* }
-                    #additional
-                }
-            }
-        });
+        if !derived {
+            json.extend(self.object_impls(name, s));
+        }
         quote! {
             #doc
             #attrs
@@ -231,8 +260,138 @@ impl Emitter<'_> {
                 #(#fields)*
                 #additional
             }
-            #deserialize
             #constructor
+        }
+    }
+
+    /// `Serialize` and `Deserialize` of a struct model, written out: named fields by their
+    /// wire names (optional ones left out when `None`), then the unnamed properties; reading
+    /// goes through the runtime's one visitor, which calls `from_map`.
+    fn object_impls(&self, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+        let (result, ok, some, none) = (
+            self.std("Result"),
+            self.std("Ok"),
+            self.std("Some"),
+            self.std("None"),
+        );
+        let taken = |candidate: &&str| {
+            s.fields.iter().any(|f| f.rust_name == *candidate)
+                || s.additional.as_ref().is_some_and(|(a, _)| a == candidate)
+        };
+        let free = |candidates: [&'static str; 3]| {
+            ident(candidates.into_iter().find(|c| !taken(c)).unwrap_or("__map"))
+        };
+        let (map, key) = (free(["map", "object", "entries"]), free(["key", "name", "property"]));
+        let writes = s.fields.iter().map(|f| {
+            let field = ident(&f.rust_name);
+            let wire = &f.wire_name;
+            if !f.required || f.read_only {
+                quote! {
+                    if let #some(value) = &self.#field {
+                        #map.serialize_entry(#wire, value)?;
+                    }
+                }
+            } else {
+                quote!(#map.serialize_entry(#wire, &self.#field)?;)
+            }
+        });
+        let write_rest = s.additional.as_ref().map(|(field, _)| {
+            let field = ident(field);
+            quote! {
+                for (#key, value) in &self.#field {
+                    #map.serialize_entry(#key, value)?;
+                }
+            }
+        });
+        let slots = s.fields.iter().map(|f| ident(&f.rust_name));
+        let reads = s.fields.iter().map(|f| {
+            let field = ident(&f.rust_name);
+            let wire = &f.wire_name;
+            match f.shape() {
+                // `null` is `None`, as is an absent field.
+                FieldShape::Optional => quote!(#wire => #field = #map.next_value()?,),
+                // Required: found or not; nullable: `null` is `Some(None)`.
+                FieldShape::Plain | FieldShape::Nullable => {
+                    quote!(#wire => #field = #some(#map.next_value()?),)
+                }
+            }
+        });
+        let values = s.fields.iter().map(|f| {
+            let field = ident(&f.rust_name);
+            let wire = &f.wire_name;
+            match f.shape() {
+                FieldShape::Plain => {
+                    quote!(#field: rt::required::<A, _>(#field, #wire)?)
+                }
+                FieldShape::Optional | FieldShape::Nullable => quote!(#field),
+            }
+        });
+        let (rest_slot, rest_read, rest_value) = match &s.additional {
+            Some((field, _)) => {
+                let field = ident(field);
+                let default = self.std("Default");
+                (
+                    quote!(let mut #field = #default::default();),
+                    quote!(rt::keep_property(&mut #field, #key, &mut #map)?),
+                    quote!(#field,),
+                )
+            }
+            None => (
+                quote!(),
+                quote!(rt::skip_value(&mut #map)?),
+                quote!(),
+            ),
+        };
+        let model = name.to_string();
+        let mutable = (!s.fields.is_empty() || s.additional.is_some()).then(|| quote!(mut));
+        // With nothing to keep, the key is not even looked at.
+        let key_read = if s.fields.is_empty() && s.additional.is_none() {
+            quote!(_)
+        } else {
+            quote!(#key)
+        };
+        let matching = if s.fields.is_empty() {
+            quote!(#rest_read;)
+        } else {
+            quote! {
+                match #key.as_str() {
+                    #(#reads)*
+                    _ => #rest_read,
+                }
+            }
+        };
+        quote! {
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
+                    use serde::ser::SerializeMap as _;
+                    let #mutable #map = serializer.serialize_map(#none)?;
+                    #(#writes)*
+                    #write_rest
+                    #map.end()
+                }
+            }
+
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                    rt::read_object(deserializer)
+                }
+            }
+
+            impl rt::FromObject for #name {
+                const NAME: &'static str = #model;
+
+                fn from_map<'de, A: serde::de::MapAccess<'de>>(mut #map: A) -> #result<Self, A::Error> {
+                    #( let mut #slots = #none; )*
+                    #rest_slot
+                    while let #some(#key_read) = #map.next_key::<rt::Key>()? {
+                        #matching
+                    }
+                    #ok(Self {
+                        #(#values,)*
+                        #rest_value
+                    })
+                }
+            }
         }
     }
 
@@ -245,15 +404,15 @@ impl Emitter<'_> {
         variants: &[crate::ir::UnionVariant],
         unknown: &proc_macro2::Ident,
     ) -> TokenStream {
-        let rt = self.rt;
+        let (result, ok, some) = (self.std("Result"), self.std("Ok"), self.std("Some"));
         let union = name.to_string();
         let read = quote! {
-            let value = #rt::__private::TaggedValue::read(deserializer, #tag)?;
+            let value = rt::TaggedValue::read(deserializer, #tag)?;
         };
         let body = if variants.is_empty() {
             quote! {
                 #read
-                ::std::result::Result::Ok(Self::#unknown(value.unrecognized(#union)))
+                #ok(Self::#unknown(value.unrecognized(#union)))
             }
         } else {
             let tags = variants
@@ -263,20 +422,15 @@ impl Emitter<'_> {
             quote! {
                 #read
                 let decoded = match value.tag() {
-                    #( ::std::option::Option::Some(#tags) => value.decode().map(Self::#names), )*
-                    _ => return ::std::result::Result::Ok(Self::#unknown(value.unrecognized(#union))),
+                    #( #some(#tags) => value.decode().map(Self::#names), )*
+                    _ => return #ok(Self::#unknown(value.unrecognized(#union))),
                 };
-                ::std::result::Result::Ok(
-                    decoded.unwrap_or_else(|error| Self::#unknown(value.invalid(#union, error))),
-                )
+                #ok(decoded.unwrap_or_else(|error| Self::#unknown(value.invalid(#union, error))))
             }
         };
         quote! {
-            impl<'de> Deserialize<'de> for #name {
-                fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-                where
-                    D: #rt::__private::serde::Deserializer<'de>,
-                {
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
                     #body
                 }
             }
@@ -287,6 +441,7 @@ impl Emitter<'_> {
     /// rest left out; the others are set with struct update syntax.
     fn constructor(&self, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         let here = TokenStream::new();
+        let none = self.std("None");
         let needed = |f: &&crate::ir::Field| !f.is_optional();
         let args = s.fields.iter().filter(needed).map(|f| {
             let field = ident(&f.rust_name);
@@ -298,12 +453,13 @@ impl Emitter<'_> {
             if needed(&f) {
                 quote!(#field)
             } else {
-                quote!(#field: ::std::option::Option::None)
+                quote!(#field: #none)
             }
         });
         let additional = s.additional.as_ref().map(|(field, _)| {
             let field = ident(field);
-            quote!(#field: ::std::default::Default::default(),)
+            let default = self.std("Default");
+            quote!(#field: #default::default(),)
         });
         let doc = format!(
             " A `{name}` with the fields it cannot do without; the optional ones are `None`. Set \
@@ -319,52 +475,55 @@ impl Emitter<'_> {
         }
     }
 
-    /// A field; `by_macro` when `deserialize_object!` reads the model, so that only the
-    /// attributes serialization needs are written.
-    fn field(&self, f: &Field, models: &TokenStream, by_macro: bool) -> TokenStream {
+    /// A field; `derived` when serde's derive writes the model's impls, which then need the
+    /// field's wire name and shape as attributes.
+    fn field(&self, f: &Field, models: &TokenStream, derived: bool) -> TokenStream {
         let name = ident(&f.rust_name);
         let doc = doc_attrs(f.doc.as_deref());
         let inner = self.rust_type(&f.ty, models);
-        let mut attrs = Vec::new();
-        if f.flatten {
-            attrs.push(quote!(flatten));
-        } else if f.rust_name != f.wire_name {
-            let wire = &f.wire_name;
-            attrs.push(quote!(rename = #wire));
-        }
-        let optional = f.is_optional();
-        // Optional and nullable: absent, `null` and a value are three states, kept apart.
         let three_states = f.shape() == FieldShape::Nullable;
-        // A `readOnly` value is written back when present, so an answer decoded and encoded
-        // again (a proxy, a log, a cache) keeps it; requests leave it `None`.
-        if !f.required || f.read_only {
-            attrs.push(quote!(skip_serializing_if = "Option::is_none"));
-        }
-        if optional && !by_macro {
-            attrs.push(quote!(default));
-        }
-        if three_states && !by_macro {
-            let read = format!("{}::__private::nullable::deserialize", self.runtime_text);
-            attrs.push(quote!(deserialize_with = #read));
-        }
+        let serde = derived.then(|| {
+            let mut attrs = Vec::new();
+            if f.flatten {
+                attrs.push(quote!(flatten));
+            } else if f.rust_name.trim_start_matches("r#") != f.wire_name {
+                let wire = &f.wire_name;
+                attrs.push(quote!(rename = #wire));
+            }
+            // A `readOnly` value is written back when present, so an answer decoded and
+            // encoded again (a proxy, a log, a cache) keeps it; requests leave it `None`.
+            if !f.required || f.read_only {
+                attrs.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
+            }
+            if f.is_optional() {
+                attrs.push(quote!(default));
+            }
+            if three_states {
+                let read = format!("{}::__private::nullable::deserialize", self.runtime_text);
+                attrs.push(quote!(deserialize_with = #read));
+            }
+            (!attrs.is_empty()).then(|| quote!(#[serde(#(#attrs),*)]))
+        });
+        let option = self.std("Option");
         let ty = if three_states {
-            quote!(::std::option::Option<::std::option::Option<#inner>>)
-        } else if optional {
-            quote!(::std::option::Option<#inner>)
+            quote!(#option<#option<#inner>>)
+        } else if f.is_optional() {
+            quote!(#option<#inner>)
         } else {
             inner
         };
-        let three_states = three_states.then(|| {
-            quote!(#[doc = ""] #[doc = " `Some(None)` sends an explicit `null`; `None` leaves the field out."])
-        });
-        let read_only = f.read_only.then(
-            || quote!(#[doc = ""] #[doc = " Set by the service: leave it `None` in requests."]),
-        );
-        let serde = (!attrs.is_empty()).then(|| quote!(#[serde(#(#attrs),*)]));
+        let mut notes = Vec::new();
+        if f.read_only {
+            notes.push(" Set by the service: leave it `None` in requests.");
+        }
+        if three_states {
+            notes.push(" `Some(None)` sends an explicit `null`; `None` leaves the field out.");
+        }
+        let gap = (!doc.is_empty() && !notes.is_empty()).then(|| quote!(#[doc = ""]));
         quote! {
             #doc
-            #read_only
-            #three_states
+            #gap
+            #( #[doc = #notes] )*
             #serde
             pub #name: #ty,
         }
@@ -379,7 +538,8 @@ impl Emitter<'_> {
             let field = ident(&param.rust_name);
             let ty = self.rust_type(&param.ty, &here);
             let doc = doc_attrs(param.doc.as_deref());
-            quote! { #doc pub #field: ::std::option::Option<#ty>, }
+            let option = self.std("Option");
+            quote! { #doc pub #field: #option<#ty>, }
         });
         quote! {
             #[doc = #doc]

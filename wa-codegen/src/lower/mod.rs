@@ -82,11 +82,6 @@ pub(crate) fn lower(spec: &OpenAPI, cx: &Ctxt) -> Api {
         types: Vec::new(),
         defined: Vec::new(),
     };
-    // `models` imports serde's derives under these names, and `deserialize_object!` names
-    // its visitor so inside each impl.
-    for reserved in ["Serialize", "Deserialize", "ObjectVisitor"] {
-        lw.type_names.reserve(reserved);
-    }
     let components = spec.components.as_ref();
     let schemas = components.map(|c| &c.schemas);
     for key in schemas.into_iter().flat_map(|s| s.keys()) {
