@@ -246,7 +246,10 @@ impl<'de, T: FromObject> Visitor<'de> for ObjectVisitor<T> {
 }
 
 /// The value of a required field, or the error that names it.
-pub fn required<'de, A: MapAccess<'de>, T>(value: Option<T>, name: &'static str) -> Result<T, A::Error> {
+pub fn required<'de, A: MapAccess<'de>, T>(
+    value: Option<T>,
+    name: &'static str,
+) -> Result<T, A::Error> {
     value.ok_or_else(|| de::Error::missing_field(name))
 }
 
@@ -319,7 +322,11 @@ mod tests {
                     "map" => map = Some(object.next_value()?),
                     "key" => key = object.next_value()?,
                     "note" => note = Some(object.next_value()?),
-                    _ => crate::__private::keep_property(&mut additional_properties, name, &mut object)?,
+                    _ => crate::__private::keep_property(
+                        &mut additional_properties,
+                        name,
+                        &mut object,
+                    )?,
                 }
             }
             Ok(Self {

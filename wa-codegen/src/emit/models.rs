@@ -22,7 +22,11 @@ impl Emitter<'_> {
         let uses_serde = derives.then(|| quote!(use #rt::__private::serde;));
         let uses_fmt = kinds()
             .any(|k| matches!(k, TypeKind::OpenEnum { .. }))
-            .then(|| quote!(use ::std::fmt;));
+            .then(|| {
+                quote!(
+                    use ::std::fmt;
+                )
+            });
         let json = (!json.is_empty()).then(|| {
             quote! {
                 /// Reading and writing the models as JSON. Written out rather than derived:
@@ -87,7 +91,8 @@ impl Emitter<'_> {
                 let names: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
                 let wires: Vec<_> = variants.iter().map(|v| v.wire_value.as_str()).collect();
                 let docs = wires.iter().map(|w| format!(" `{w}`"));
-                let (string, result, from) = (self.std("String"), self.std("Result"), self.std("From"));
+                let (string, result, from) =
+                    (self.std("String"), self.std("Result"), self.std("From"));
                 json.extend(quote! {
                     impl serde::Serialize for #name {
                         fn serialize<S: serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
@@ -191,7 +196,13 @@ impl Emitter<'_> {
                 let names = variants.iter().map(|v| ident(&v.rust_name));
                 let tys = variants.iter().map(|v| self.rust_type(&v.ty, &here));
                 let attrs = self.serde_attrs(
-                    quote!(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize),
+                    quote!(
+                        Debug,
+                        Clone,
+                        PartialEq,
+                        serde::Serialize,
+                        serde::Deserialize
+                    ),
                     quote!(untagged),
                 );
                 let gap = (!doc.is_empty()).then(|| quote!(#[doc = ""]));
@@ -243,7 +254,13 @@ impl Emitter<'_> {
         let default_derive = default.then(|| quote!(, Default));
         let attrs = if derived {
             self.serde_attrs(
-                quote!(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize),
+                quote!(
+                    Debug,
+                    Clone,
+                    PartialEq,
+                    serde::Serialize,
+                    serde::Deserialize
+                ),
                 quote!(),
             )
         } else {
@@ -279,9 +296,17 @@ impl Emitter<'_> {
                 || s.additional.as_ref().is_some_and(|(a, _)| a == candidate)
         };
         let free = |candidates: [&'static str; 3]| {
-            ident(candidates.into_iter().find(|c| !taken(c)).unwrap_or("__map"))
+            ident(
+                candidates
+                    .into_iter()
+                    .find(|c| !taken(c))
+                    .unwrap_or("__map"),
+            )
         };
-        let (map, key) = (free(["map", "object", "entries"]), free(["key", "name", "property"]));
+        let (map, key) = (
+            free(["map", "object", "entries"]),
+            free(["key", "name", "property"]),
+        );
         let writes = s.fields.iter().map(|f| {
             let field = ident(&f.rust_name);
             let wire = &f.wire_name;
@@ -336,11 +361,7 @@ impl Emitter<'_> {
                     quote!(#field,),
                 )
             }
-            None => (
-                quote!(),
-                quote!(rt::skip_value(&mut #map)?),
-                quote!(),
-            ),
+            None => (quote!(), quote!(rt::skip_value(&mut #map)?), quote!()),
         };
         let model = name.to_string();
         let mutable = (!s.fields.is_empty() || s.additional.is_some()).then(|| quote!(mut));
@@ -493,7 +514,9 @@ impl Emitter<'_> {
             // A `readOnly` value is written back when present, so an answer decoded and
             // encoded again (a proxy, a log, a cache) keeps it; requests leave it `None`.
             if !f.required || f.read_only {
-                attrs.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
+                attrs.push(quote!(
+                    skip_serializing_if = "::std::option::Option::is_none"
+                ));
             }
             if f.is_optional() {
                 attrs.push(quote!(default));
