@@ -46,17 +46,28 @@ impl Locations {
         self.moved.insert(to.clone(), from.clone());
     }
 
-    /// The pointer the user wrote for a node that a rewrite may have moved.
+    /// The pointer the user wrote for a node that rewrites may have moved. A node can move
+    /// more than once (a 3.2 item schema inside a `query` operation): the moves are undone
+    /// latest first.
     pub fn written(&self, pointer: &Pointer) -> Pointer {
+        let mut current = pointer.clone();
+        for _ in 0..8 {
+            match self.undo_move(&current) {
+                Some(earlier) if earlier != current => current = earlier,
+                _ => break,
+            }
+        }
+        current
+    }
+
+    /// Where `pointer` was before the move of its nearest moved ancestor, if any.
+    fn undo_move(&self, pointer: &Pointer) -> Option<Pointer> {
         let mut p = pointer.clone();
         loop {
             if let Some(from) = self.moved.get(&p) {
-                return pointer.rebase(&p, from).unwrap_or_else(|| pointer.clone());
+                return pointer.rebase(&p, from);
             }
-            match p.parent() {
-                Some(parent) => p = parent,
-                None => return pointer.clone(),
-            }
+            p = p.parent()?;
         }
     }
 

@@ -383,4 +383,66 @@ mod tests {
         assert_eq!(item[OPERATIONS]["COPY"]["operationId"], "copy");
         assert_eq!(moves[1].from, "#/paths/~1r/additionalOperations/COPY");
     }
+
+    #[test]
+    fn problems_in_rewritten_nodes_are_reported_where_the_user_wrote_them() {
+        let spec = "\
+openapi: 3.2.0
+info: {title: t, version: '1'}
+paths:
+  /a:
+    query:
+      responses:
+        '200':
+          content:
+            application/jsonl:
+              itemSchema: {$ref: '#/components/schemas/Gone'}
+    additionalOperations:
+      COPY:
+        parameters:
+          - {$ref: '#/components/parameters/Missing'}
+        responses: {}
+      BAD METHOD:
+        responses: {}
+  /b:
+    get:
+      parameters:
+        - name: q
+          in: querystring
+          content:
+            application/x-www-form-urlencoded:
+              schema: {$ref: '#/components/schemas/Nope'}
+      responses:
+        '200':
+          content:
+            application/json:
+              $ref: '#/components/mediaTypes/Absent'
+";
+        let problems = crate::Config::new().expand("t.yaml", spec).unwrap_err();
+        let mut found: Vec<(usize, String)> = problems
+            .0
+            .iter()
+            .map(|d| (d.line_col.unwrap().0, d.pointer.clone()))
+            .collect();
+        found.sort();
+        let expected = [
+            (
+                10,
+                "#/paths/~1a/query/responses/200/content/application~1jsonl/itemSchema",
+            ),
+            (14, "#/paths/~1a/additionalOperations/COPY/parameters/0"),
+            (16, "#/paths/~1a/additionalOperations/BAD METHOD"),
+            (
+                25,
+                "#/paths/~1b/get/parameters/0/content/application~1x-www-form-urlencoded/schema",
+            ),
+            (
+                30,
+                "#/paths/~1b/get/responses/200/content/application~1json/$ref",
+            ),
+        ];
+        let expected: Vec<(usize, String)> =
+            expected.iter().map(|(l, p)| (*l, p.to_string())).collect();
+        assert_eq!(found, expected);
+    }
 }
