@@ -117,3 +117,41 @@ fn diff_reports_each_change_and_exits_by_semver() {
     let (code, out) = diff(&dir.join("missing.yaml"));
     assert_eq!(code, 2, "{out}");
 }
+
+#[test]
+fn every_command_reads_openapi_32() {
+    let v32 = "openapi: 3.2.0
+info: {title: T, version: '1'}
+paths:
+  /logs:
+    query:
+      operationId: searchLogs
+      responses:
+        '200':
+          content:
+            application/jsonl:
+              itemSchema: {type: object, properties: {message: {type: string}}}
+";
+    let (code, out) = run(&["check"], "v32.yaml", v32);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run(&["expand"], "v32-expand.yaml", v32);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("pub async fn search_logs"), "{out}");
+    assert!(out.contains("::wa_runtime::method(\"QUERY\")"), "{out}");
+    assert!(
+        out.contains("::wa_runtime::EventStream<models::SearchLogsItem>"),
+        "{out}"
+    );
+    // `diff` reads it too: a document against itself changes nothing.
+    let dir = std::env::temp_dir().join(format!("wa-codegen-v32-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let new = dir.join("new.yaml");
+    std::fs::write(&new, v32).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_wa-codegen"))
+        .arg("diff")
+        .args([&new, &new])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("semver: patch"));
+}
