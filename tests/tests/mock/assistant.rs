@@ -2,7 +2,7 @@
 //! requests: sessions and their expiry, messages and context, the service's checks, IAM.
 
 use crate::support::client_for;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
 use wa_client::auth::IamAuthenticator;
@@ -11,7 +11,7 @@ use wa_client::models::{
     MessageContext, MessageInput, MessageInputOptions, MessageRequest, RuntimeResponseGeneric,
     StatelessMessageInput, StatelessMessageRequest,
 };
-use wa_client::{Authenticator, BasicAuth, BearerToken, Client, Error, NoAuth};
+use wa_client::{Authenticator, BasicAuth, BearerToken, Client, Error, ManualClock, NoAuth};
 
 fn client(server: &MockAssistant, auth: impl Authenticator) -> Client {
     client_for(server.url(), auth)
@@ -104,8 +104,10 @@ async fn sessions_are_created_used_and_deleted() {
 
 #[tokio::test]
 async fn an_idle_session_expires_and_a_used_one_does_not() {
+    let clock = ManualClock::new(SystemTime::now());
     let server = MockAssistant::builder()
-        .session_timeout(Duration::from_millis(400))
+        .session_timeout(Duration::from_secs(300))
+        .clock(clock.clone())
         .start()
         .await
         .unwrap();
@@ -114,10 +116,9 @@ async fn an_idle_session_expires_and_a_used_one_does_not() {
     let busy = client.create_session(a, e, None).await.unwrap().into_body();
     let idle = client.create_session(a, e, None).await.unwrap().into_body();
 
-    // Each message resets the busy session's timeout; together they outlast it. The margins
-    // are wide so that a loaded machine cannot turn a gap into a timeout.
+    // Each message resets the busy session's timeout; together they outlast it.
     for _ in 0..10 {
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        clock.advance(Duration::from_secs(60));
         client
             .message(a, e, &busy.session_id, Some(&text_request("hi")))
             .await
@@ -580,9 +581,11 @@ async fn the_iam_flow_runs_against_the_stand_in() {
 
 #[tokio::test]
 async fn the_token_endpoint_answers_like_iam() {
+    let clock = ManualClock::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000));
     let server = MockAssistant::builder()
         .api_key("key-123")
         .iam_token_lifetime(Duration::from_secs(1))
+        .clock(clock.clone())
         .start()
         .await
         .unwrap();
@@ -603,23 +606,17 @@ async fn the_token_endpoint_answers_like_iam() {
         .unwrap();
     assert_eq!(answer["token_type"], "Bearer");
     assert_eq!(answer["expires_in"], 1);
-    let expiration = answer["expiration"].as_u64().unwrap();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    assert!(
-        (now..=now + 2).contains(&expiration),
-        "{expiration} vs {now}"
-    );
+    assert_eq!(answer["expiration"], 1_700_000_001);
     assert!(answer["refresh_token"].as_str().is_some());
     let token = answer["access_token"].as_str().unwrap().to_owned();
 
     let (a, e) = (server.assistant_id(), server.environment_id());
     let with_token = client(&server, BearerToken::new(token));
     with_token.create_session(a, e, None).await.unwrap();
-    // Past its lifetime the token is refused.
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    // Up to its lifetime the token is accepted; past it, refused.
+    clock.advance(Duration::from_millis(999));
+    with_token.create_session(a, e, None).await.unwrap();
+    clock.advance(Duration::from_millis(1));
     assert_eq!(
         http_error(with_token.create_session(a, e, None).await).status,
         401
@@ -658,16 +655,13 @@ async fn the_server_stops_when_dropped() {
     client.create_session(&a, &e, None).await.unwrap();
     let addr = server.addr();
     drop(server);
-    // Aborting happens on the runtime; give it a moment.
-    let mut refused = false;
-    for _ in 0..50 {
-        if tokio::net::TcpStream::connect(addr).await.is_err() {
-            refused = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    assert!(refused, "still accepting connections on {addr}");
+    // The server's task is aborted; on this single-threaded runtime it is dropped, with its
+    // listener and connections, as soon as this task lets the runtime run.
+    tokio::task::yield_now().await;
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "still accepting connections on {addr}"
+    );
     // The client's pooled connection was closed too.
     let after = client.create_session(&a, &e, None).await.unwrap_err();
     assert!(matches!(after, Error::Transport(_)), "{after:?}");

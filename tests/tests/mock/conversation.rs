@@ -2,12 +2,12 @@
 //! transparent recreation after expiry, streaming, and the end of a conversation.
 
 use crate::support::client_for;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use futures::StreamExt;
 use wa_client::mock::MockAssistant;
 use wa_client::models::{MessageStreamResponse, RuntimeResponseGeneric, StatefulMessageResponse};
-use wa_client::{BearerToken, Client, Config, Conversation, Error};
+use wa_client::{BearerToken, Client, Config, Conversation, Error, ManualClock};
 
 fn client(server: &MockAssistant) -> Client {
     client_for(server.url(), BearerToken::new("t"))
@@ -80,9 +80,11 @@ async fn the_first_message_creates_the_session_and_later_ones_reuse_it() {
 
 #[tokio::test]
 async fn an_expired_session_is_recreated_and_the_message_resent_with_the_context() {
+    let clock = ManualClock::new(SystemTime::now());
     let server = MockAssistant::builder()
         .bearer_token("t")
-        .session_timeout(Duration::from_millis(250))
+        .session_timeout(Duration::from_secs(300))
+        .clock(clock.clone())
         .start()
         .await
         .unwrap();
@@ -91,7 +93,7 @@ async fn an_expired_session_is_recreated_and_the_message_resent_with_the_context
     conversation.send("my name is Ada").await.unwrap();
     let old_session = conversation.session_id().unwrap().to_owned();
 
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    clock.advance(Duration::from_secs(300));
     assert_eq!(server.session_count(), 0, "the session should have expired");
     server.clear_requests();
 

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use crate::support::*;
+use serde_json::json;
 use wa_client::auth::{CloudPakAuthenticator, IamAuthenticator};
 use wa_client::{BasicAuth, BearerToken, Error};
 use wiremock::matchers::{body_json, header, method, path};
@@ -181,39 +182,44 @@ async fn a_failed_early_refresh_keeps_the_valid_token_and_a_failed_fetch_after_e
 
 #[tokio::test]
 async fn a_thousand_concurrent_calls_with_an_expired_token_make_exactly_one_token_request() {
-    let mut issuer = TokenIssuer::new(Duration::from_secs(3600));
-    // Slow enough that every call is waiting while the one request is in flight.
-    issuer.delay = Duration::from_millis(300);
-    let iam = iam_server(&issuer).await;
+    let tokens = GatedServer::answering(|n| {
+        (
+            200,
+            json!({"access_token": format!("token-{n}"), "expires_in": 3600}),
+        )
+    })
+    .await;
     let service = session_server().await;
     let clock = clock();
     let auth = IamAuthenticator::builder(API_KEY)
-        .url(iam.uri())
+        .url(&tokens.url)
         .clock(clock.clone())
         .build()
         .unwrap();
     let client = client(&service, auth);
+    tokens.open();
     client
         .delete_session(ASSISTANT, ENVIRONMENT, "warm-up")
         .await
         .unwrap();
-    assert_eq!(issuer.count(), 1);
+    assert_eq!(tokens.received(), 1);
 
+    tokens.close();
     clock.advance(Duration::from_secs(3601));
-    let calls = (0..1000).map(|i| {
-        let client = client.clone();
-        tokio::spawn(async move {
-            client
-                .delete_session(ASSISTANT, ENVIRONMENT, &format!("s{i}"))
-                .await
-        })
-    });
-    let results = futures::future::join_all(calls).await;
-    for result in results {
-        result.unwrap().unwrap();
+    let ids: Vec<String> = (0..1000).map(|i| format!("s{i}")).collect();
+    let mut calls = std::pin::pin!(futures::future::join_all(
+        ids.iter()
+            .map(|id| client.delete_session(ASSISTANT, ENVIRONMENT, id))
+    ));
+    // One poll takes every call to the wait for the new token.
+    assert!(futures::poll!(calls.as_mut()).is_pending());
+    tokens.until_received(2).await;
+    tokens.open();
+    for result in calls.await {
+        result.unwrap();
     }
     assert_eq!(
-        issuer.count(),
+        tokens.received(),
         2,
         "exactly one token request for 1000 waiting calls"
     );
@@ -224,31 +230,32 @@ async fn a_thousand_concurrent_calls_with_an_expired_token_make_exactly_one_toke
 
 #[tokio::test]
 async fn concurrent_calls_share_one_failed_token_request() {
-    let iam = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(400)
-                .set_body_json(
-                    serde_json::json!({"errorMessage": "Provided API key could not be found"}),
-                )
-                .set_delay(Duration::from_millis(200)),
+    let tokens = GatedServer::answering(|_| {
+        (
+            400,
+            json!({"errorMessage": "Provided API key could not be found"}),
         )
-        .mount(&iam)
-        .await;
+    })
+    .await;
     let service = session_server().await;
     let auth = IamAuthenticator::builder(API_KEY)
-        .url(iam.uri())
+        .url(&tokens.url)
         .build()
         .unwrap();
     let client = client(&service, auth);
-    let calls = (0..50).map(|_| client.delete_session(ASSISTANT, ENVIRONMENT, "s"));
-    let results = futures::future::join_all(calls).await;
+    let mut calls = std::pin::pin!(futures::future::join_all(
+        (0..50).map(|_| client.delete_session(ASSISTANT, ENVIRONMENT, "s"))
+    ));
+    assert!(futures::poll!(calls.as_mut()).is_pending());
+    tokens.until_received(1).await;
+    tokens.open();
+    let results = calls.await;
     assert!(
         results.iter().all(
             |r| matches!(r, Err(Error::Authentication(m)) if m.contains("could not be found"))
         )
     );
-    assert_eq!(iam.received_requests().await.unwrap().len(), 1);
+    assert_eq!(tokens.received(), 1);
     assert!(service.received_requests().await.unwrap().is_empty());
 }
 

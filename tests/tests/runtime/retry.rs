@@ -1,29 +1,38 @@
 //! Retries: which answers are tried again, how long the client waits, which bodies it
-//! will not replay.
+//! will not replay. The client waits on a manual clock, which moves by exactly the waits
+//! asked of it and at once: the tests read the waits instead of timing them.
 
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
 
 use crate::support::*;
+use wa_client::__private::futures::future::BoxFuture;
 use wa_client::models::StatelessMessageRequest;
-use wa_client::{Binary, Client, Config, Error, NoAuth, RetryPolicy};
+use wa_client::{Binary, Client, Clock, Config, Error, ManualClock, NoAuth, RetryPolicy};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-/// Retries with waits of a few milliseconds, so tests stay fast.
+/// Retries with waits of at most 20 ms.
 fn quick_retries(max: u32) -> RetryPolicy {
     RetryPolicy::new(max, Duration::from_millis(20)).initial_interval(Duration::from_millis(5))
 }
 
-fn retrying_client(url: &str, policy: RetryPolicy) -> Client {
+/// A client that waits on `clock`.
+fn client_on(url: &str, policy: RetryPolicy, clock: impl Clock) -> Client {
     Client::new(
         Config::builder()
             .service_url(url)
             .authenticator(NoAuth)
             .retry_policy(policy)
+            .clock(clock)
             .build()
             .unwrap(),
     )
     .unwrap()
+}
+
+fn retrying_client(url: &str, policy: RetryPolicy) -> Client {
+    client_on(url, policy, clock())
 }
 
 async fn fail_then_succeed(status: u16, failures: u64) -> MockServer {
@@ -121,22 +130,18 @@ async fn retry_after_seconds_wins_over_the_backoff() {
         .mount(&server)
         .await;
     // Backoff alone would wait at most 20 ms.
-    let client = retrying_client(&server.uri(), quick_retries(1));
-    let start = Instant::now();
+    let clock = clock();
+    let client = client_on(&server.uri(), quick_retries(1), clock.clone());
     message(&client).await.unwrap();
-    let waited = start.elapsed();
-    assert!(
-        waited >= Duration::from_millis(950),
-        "waited only {waited:?}"
-    );
-    assert!(waited < Duration::from_secs(5), "waited {waited:?}");
+    assert_eq!(clock.waits(), [Duration::from_secs(1)]);
 }
 
 #[tokio::test]
 async fn retry_after_http_date_is_honoured() {
     let server = MockServer::start().await;
-    // An HTTP date has whole seconds: 3 s ahead is at least 2 s of waiting.
-    let at = std::time::SystemTime::now() + Duration::from_secs(3);
+    // A whole second, as HTTP dates have; the date asks for 3 s from then.
+    let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    let at = now + Duration::from_secs(3);
     Mock::given(method("POST"))
         .respond_with(
             ResponseTemplate::new(503).insert_header("Retry-After", httpdate(at).as_str()),
@@ -148,15 +153,10 @@ async fn retry_after_http_date_is_honoured() {
         .respond_with(ResponseTemplate::new(200).set_body_json(message_answer("hi")))
         .mount(&server)
         .await;
-    let client = retrying_client(&server.uri(), quick_retries(1));
-    let start = Instant::now();
+    let clock = ManualClock::new(now);
+    let client = client_on(&server.uri(), quick_retries(1), clock.clone());
     message(&client).await.unwrap();
-    let waited = start.elapsed();
-    assert!(
-        waited >= Duration::from_millis(1900),
-        "waited only {waited:?}"
-    );
-    assert!(waited < Duration::from_secs(6), "waited {waited:?}");
+    assert_eq!(clock.waits(), [Duration::from_secs(3)]);
 }
 
 /// RFC 7231 IMF-fixdate, written here so the test does not share the client's parser.
@@ -186,18 +186,22 @@ fn httpdate(at: std::time::SystemTime) -> String {
 
 #[tokio::test]
 async fn backoff_is_exponential_with_full_jitter_and_capped() {
-    let policy = RetryPolicy::new(10, Duration::from_secs(30));
-    assert_eq!(policy.max_retries(), 10);
-    // Indirectly: the waits of real retries stay under the cap.
     let server = fail_then_succeed(503, 3).await;
-    let client = retrying_client(
+    let clock = clock();
+    let client = client_on(
         &server.uri(),
         RetryPolicy::new(3, Duration::from_millis(50)).initial_interval(Duration::from_millis(40)),
+        clock.clone(),
     );
-    let start = Instant::now();
     message(&client).await.unwrap();
-    // 40 ms, then 50 ms (capped from 80), then 50 ms (capped from 160), at most.
-    assert!(start.elapsed() < Duration::from_millis(140 + 500));
+    let waits = clock.waits();
+    // At most 40 ms, then 50 ms (capped from 80), then 50 ms (capped from 160).
+    let bounds = [40, 50, 50].map(Duration::from_millis);
+    assert_eq!(waits.len(), 3, "{waits:?}");
+    assert!(waits.iter().zip(bounds).all(|(w, b)| *w <= b), "{waits:?}");
+    // Jitter draws from the whole range: three draws of exactly zero do not happen (the
+    // spread itself is a unit test of RetryPolicy::backoff).
+    assert!(waits.iter().any(|w| !w.is_zero()), "{waits:?}");
 }
 
 #[tokio::test]
@@ -238,39 +242,69 @@ fn bytes_of(s: &str) -> wa_client::__private::bytes::Bytes {
     wa_client::__private::bytes::Bytes::copy_from_slice(s.as_bytes())
 }
 
+/// A clock that, at its `nth` wait, starts listening on a socket it holds bound (so the
+/// port is never free for another process to take) and serves a message answer there.
+#[derive(Debug, Clone)]
+struct ServerUpAtWait {
+    clock: ManualClock,
+    nth: usize,
+    socket: Arc<Mutex<Option<tokio::net::TcpSocket>>>,
+    server: Arc<Mutex<Option<MockServer>>>,
+}
+
+impl Clock for ServerUpAtWait {
+    fn now(&self) -> SystemTime {
+        self.clock.now()
+    }
+
+    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
+        let wait = self.clock.sleep(duration);
+        let socket = if self.clock.waits().len() == self.nth {
+            self.socket.lock().unwrap().take()
+        } else {
+            None
+        };
+        let slot = Arc::clone(&self.server);
+        Box::pin(async move {
+            wait.await;
+            if let Some(socket) = socket {
+                let listener = socket.listen(64).unwrap().into_std().unwrap();
+                let server = MockServer::builder().listener(listener).start().await;
+                Mock::given(method("POST"))
+                    .respond_with(ResponseTemplate::new(200).set_body_json(message_answer("up")))
+                    .mount(&server)
+                    .await;
+                *slot.lock().unwrap() = Some(server);
+            }
+        })
+    }
+}
+
 #[tokio::test]
 async fn connection_errors_are_retried_until_the_server_is_up() {
-    // Find a free port, then leave it closed for a while.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let url = format!("http://127.0.0.1:{port}");
+    // Bound but not listening: connections are refused, and the port stays ours.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let url = format!("http://{}", socket.local_addr().unwrap());
 
     let no_retries = retrying_client(&url, RetryPolicy::disabled());
     let err = message(&no_retries).await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
 
-    let client = retrying_client(
-        &url,
-        RetryPolicy::new(50, Duration::from_millis(40)).initial_interval(Duration::from_millis(20)),
-    );
-    let starter = tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
-        let server = MockServer::builder().listener(listener).start().await;
-        Mock::given(method("POST"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(message_answer("up")))
-            .mount(&server)
-            .await;
-        server
-    });
+    let clock = ServerUpAtWait {
+        clock: clock(),
+        nth: 3,
+        socket: Arc::new(Mutex::new(Some(socket))),
+        server: Arc::default(),
+    };
+    let client = client_on(&url, quick_retries(5), clock.clone());
     let answer = message(&client)
         .await
         .expect("succeeds once the server is up");
     assert_eq!(answer.status(), 200);
-    let server = starter.await.unwrap();
+    // Refused three times, each followed by a wait; the fourth attempt got through.
+    assert_eq!(clock.clock.waits().len(), 3);
+    let server = clock.server.lock().unwrap().take().unwrap();
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
 
@@ -283,10 +317,10 @@ async fn a_retry_after_beyond_the_timeout_is_not_waited_for() {
         )
         .mount(&server)
         .await;
-    let client = retrying_client(&server.uri(), quick_retries(3));
-    let result = tokio::time::timeout(Duration::from_secs(30), message(&client))
-        .await
-        .expect("the client does not sleep for centuries");
-    assert_eq!(result.unwrap_err().status().map(|s| s.as_u16()), Some(503));
+    let clock = clock();
+    let client = client_on(&server.uri(), quick_retries(3), clock.clone());
+    let err = message(&client).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert_eq!(clock.waits(), [], "no wait for a retry that will not come");
 }

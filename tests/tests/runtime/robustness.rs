@@ -3,102 +3,82 @@
 use std::time::Duration;
 
 use crate::support::*;
+use serde_json::json;
 use wa_client::auth::{CloudPakAuthenticator, IamAuthenticator};
 use wa_client::{Authenticator, Client, ConfigBuilder, Error, NoAuth};
 use wiremock::MockServer;
 
-/// Callers that each give up (drop their call) before the token service answers, arriving
-/// one after another, then callers after it has answered.
-async fn impatient_then_patient(service: &MockServer, auth: impl Authenticator) {
-    let client = client(service, auth);
-    let mut early = Vec::new();
+/// Callers that each give up (drop their call) while the token request is held, then
+/// callers after the token service has answered.
+async fn impatient_then_patient(tokens: &GatedServer, auth: impl Authenticator) {
+    let service = session_server().await;
+    let client = client(&service, auth);
     for i in 0..8 {
-        let client: Client = client.clone();
-        // Each caller waits at most 250 ms; the token service takes 600 ms.
-        early.push(tokio::spawn(async move {
-            tokio::time::timeout(
-                Duration::from_millis(250),
-                client.delete_session(ASSISTANT, ENVIRONMENT, &format!("early{i}")),
-            )
-            .await
-        }));
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    for call in early {
-        // Early callers may give up; none may fail otherwise.
-        if let Ok(result) = call.await.unwrap() {
-            result.unwrap();
+        let id = format!("early{i}");
+        let mut call = std::pin::pin!(client.delete_session(ASSISTANT, ENVIRONMENT, &id));
+        // One poll takes the call as far as waiting for its token; then the caller gives up.
+        assert!(futures::poll!(call.as_mut()).is_pending());
+        if i == 0 {
+            tokens.until_received(1).await;
         }
     }
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    // Later callers are a little more patient, so a loaded machine cannot fail them; that
-    // they used the token fetched before them is what the callers' count of requests shows.
+    tokens.open();
     for i in 0..5 {
-        tokio::time::timeout(
-            Duration::from_secs(1),
-            client.delete_session(ASSISTANT, ENVIRONMENT, &format!("late{i}")),
-        )
-        .await
-        .expect("the token fetched for earlier callers serves later ones")
-        .unwrap();
+        client
+            .delete_session(ASSISTANT, ENVIRONMENT, &format!("late{i}"))
+            .await
+            .expect("the token fetched for earlier callers serves later ones");
     }
+    assert_eq!(tokens.received(), 1, "one token request for every caller");
 }
 
 #[tokio::test]
 async fn an_iam_fetch_outlives_callers_who_give_up_and_later_callers_use_its_token() {
-    let mut issuer = TokenIssuer::new(Duration::from_secs(3600));
-    issuer.delay = Duration::from_millis(600);
-    let iam = iam_server(&issuer).await;
-    let service = session_server().await;
+    let tokens = GatedServer::start(json!({"access_token": "token-1", "expires_in": 3600})).await;
     let auth = IamAuthenticator::builder(API_KEY)
-        .url(iam.uri())
+        .url(&tokens.url)
         .build()
         .unwrap();
-    impatient_then_patient(&service, auth).await;
-    assert_eq!(issuer.count(), 1, "one token request for every caller");
+    impatient_then_patient(&tokens, auth).await;
 }
 
 #[tokio::test]
 async fn a_cloud_pak_fetch_outlives_callers_who_give_up() {
-    let cpd = cp4d_server(
-        serde_json::json!({"token": "opaque-cp4d-token"}),
-        Duration::from_millis(600),
-    )
-    .await;
-    let service = session_server().await;
-    let auth = CloudPakAuthenticator::with_password(cpd.uri(), "admin", "pa55word")
+    let tokens = GatedServer::start(json!({"token": "opaque-cp4d-token"})).await;
+    let auth = CloudPakAuthenticator::with_password(&tokens.url, "admin", "pa55word")
         .build()
         .unwrap();
-    impatient_then_patient(&service, auth).await;
-    assert_eq!(cpd.received_requests().await.unwrap().len(), 1);
+    impatient_then_patient(&tokens, auth).await;
 }
 
 #[tokio::test]
 async fn the_token_request_is_bounded_by_the_client_timeout() {
-    let mut issuer = TokenIssuer::new(Duration::from_secs(3600));
-    issuer.delay = Duration::from_secs(30);
-    let iam = iam_server(&issuer).await;
+    // Never opened: the token service does not answer.
+    let tokens = GatedServer::start(json!({})).await;
     let service = session_server().await;
     let auth = IamAuthenticator::builder(API_KEY)
-        .url(iam.uri())
+        .url(&tokens.url)
         .build()
         .unwrap();
     let client = client_with_timeout(&service, auth, Duration::from_millis(300));
-    let started = std::time::Instant::now();
     let err = client
         .delete_session(ASSISTANT, ENVIRONMENT, "s")
         .await
         .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
-    assert!(started.elapsed() < Duration::from_secs(10));
-    // The stuck fetch was given up too: a later call asks again instead of joining it.
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // The stuck fetch was given up too (the fetch forgets itself in the same step that
+    // drops its connection): a later call asks again instead of joining it.
+    tokens.until_hung_up(1).await;
     let err = client
         .delete_session(ASSISTANT, ENVIRONMENT, "s")
         .await
         .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
-    assert_eq!(iam.received_requests().await.unwrap().len(), 2);
+    // A hang here, not a slow machine, would mean the second call joined the first fetch.
+    tokio::time::timeout(Duration::from_secs(60), tokens.until_hung_up(2))
+        .await
+        .expect("a second token request");
+    assert_eq!(tokens.received(), 2);
 }
 
 /// Token lifetimes no clock can hold, and ones that make no sense: never a panic, either

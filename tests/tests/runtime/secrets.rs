@@ -124,13 +124,11 @@ async fn errors_after_a_failed_token_call_hide_the_key() {
     assert_clean(&printed);
 
     // An unreachable token service: a transport failure, equally clean.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    // Bound but not listening: connections are refused, and the port stays ours.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
     let auth = IamAuthenticator::builder(API_KEY)
-        .url(format!("http://127.0.0.1:{port}"))
+        .url(format!("http://{}", socket.local_addr().unwrap()))
         .build()
         .unwrap();
     let err = client_for_port(&service, auth)

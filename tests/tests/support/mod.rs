@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
-use wa_client::auth::ManualClock;
+use wa_client::ManualClock;
 use wa_client::{Authenticator, Client, Config};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -261,4 +261,131 @@ pub fn b64(input: &[u8], url_safe: bool) -> String {
         }
     }
     out
+}
+
+/// A server that holds every request while it is closed (as it starts), and answers each
+/// once open: with `body`, or for [`GatedServer::answering`] what its function gives for the
+/// request's number (from 1). Tests wait on what it saw instead of sleeping: the requests
+/// that reached it, and the callers that hung up while held.
+pub struct GatedServer {
+    pub url: String,
+    open: tokio::sync::watch::Sender<bool>,
+    received: tokio::sync::watch::Receiver<usize>,
+    hung_up: tokio::sync::watch::Receiver<usize>,
+}
+
+impl GatedServer {
+    pub async fn start(body: serde_json::Value) -> Self {
+        Self::answering(move |_| (200, body.clone())).await
+    }
+
+    pub async fn answering(
+        answer: impl Fn(usize) -> (u16, serde_json::Value) + Send + Sync + 'static,
+    ) -> Self {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        use tokio::sync::watch;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("address"));
+        let (open, gate) = watch::channel(false);
+        let (received_tx, received) = watch::channel(0usize);
+        let (hung_up_tx, hung_up) = watch::channel(0usize);
+        let (received_tx, hung_up_tx) = (Arc::new(received_tx), Arc::new(hung_up_tx));
+        let answer = Arc::new(answer);
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let (gate, answer) = (gate.clone(), Arc::clone(&answer));
+                let (received_tx, hung_up_tx) = (received_tx.clone(), hung_up_tx.clone());
+                tokio::spawn(async move {
+                    // One request after another on the connection (clients keep it open).
+                    loop {
+                        let mut request = Vec::new();
+                        let mut buf = [0u8; 4096];
+                        while !request_complete(&request) {
+                            match socket.read(&mut buf).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => request.extend_from_slice(&buf[..n]),
+                            }
+                        }
+                        let mut number = 0;
+                        received_tx.send_modify(|n| {
+                            *n += 1;
+                            number = *n;
+                        });
+                        let mut gate = gate.clone();
+                        let opened = async move {
+                            let _ = gate.wait_for(|open| *open).await;
+                        };
+                        tokio::select! {
+                            () = opened => {}
+                            // While held, the client can only hang up.
+                            _ = socket.read(&mut buf) => {
+                                hung_up_tx.send_modify(|n| *n += 1);
+                                return;
+                            }
+                        }
+                        let (status, body) = answer(number);
+                        let body = body.to_string();
+                        let answer = format!(
+                            "HTTP/1.1 {status} Answer\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                            body.len()
+                        );
+                        if socket.write_all(answer.as_bytes()).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        GatedServer {
+            url,
+            open,
+            received,
+            hung_up,
+        }
+    }
+
+    /// Answers the held requests and every later one.
+    pub fn open(&self) {
+        self.open.send_replace(true);
+    }
+
+    /// Holds the requests that come from now on.
+    pub fn close(&self) {
+        self.open.send_replace(false);
+    }
+
+    pub fn received(&self) -> usize {
+        *self.received.borrow()
+    }
+
+    /// Returns once `n` requests have reached the server.
+    pub async fn until_received(&self, n: usize) {
+        let mut received = self.received.clone();
+        received
+            .wait_for(|r| *r >= n)
+            .await
+            .expect("server running");
+    }
+
+    /// Returns once `n` held requests were given up by their callers.
+    pub async fn until_hung_up(&self, n: usize) {
+        let mut hung_up = self.hung_up.clone();
+        hung_up.wait_for(|h| *h >= n).await.expect("server running");
+    }
+}
+
+/// Whether `request` holds a whole HTTP/1 request: its head and `content-length` bytes.
+fn request_complete(request: &[u8]) -> bool {
+    let Some(end) = request.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return false;
+    };
+    let head = String::from_utf8_lossy(&request[..end]).to_ascii_lowercase();
+    let length = head
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .unwrap_or(0);
+    request.len() >= end + 4 + length
 }

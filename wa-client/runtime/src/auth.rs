@@ -11,12 +11,11 @@ mod token;
 
 pub use basic::BasicAuth;
 pub use cp4d::{CP4D_DEFAULT_LIFETIME, CloudPakAuthenticator, CloudPakAuthenticatorBuilder};
+/// The boxed future [`Authenticator::authenticate`] returns.
+pub use futures::future::BoxFuture;
 pub use iam::{DEFAULT_IAM_URL, IamAuthenticator, IamAuthenticatorBuilder};
-pub use token::{Clock, ManualClock, SystemClock};
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -24,9 +23,6 @@ use http::HeaderMap;
 use http::header::{AUTHORIZATION, HeaderValue};
 
 use crate::error::{Error, Result};
-
-/// A boxed future, as [`Authenticator::authenticate`] returns.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Adds credentials to outgoing requests. Implement it to bring your own scheme.
 ///

@@ -6,6 +6,7 @@ use std::time::Duration;
 use http::HeaderMap;
 
 use crate::auth::{Authenticator, NoAuth};
+use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 use crate::headers::header_pair;
 
@@ -23,6 +24,7 @@ pub struct Config {
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: u64,
     pub(crate) stream_idle_timeout: Option<Duration>,
+    pub(crate) clock: Arc<dyn Clock>,
 }
 
 impl Default for Config {
@@ -38,6 +40,7 @@ impl Default for Config {
             retry: RetryPolicy::disabled(),
             max_response_bytes: Config::DEFAULT_MAX_RESPONSE_BYTES,
             stream_idle_timeout: Some(Config::DEFAULT_STREAM_IDLE_TIMEOUT),
+            clock: Arc::new(SystemClock),
         }
     }
 }
@@ -160,17 +163,21 @@ impl RetryPolicy {
     }
 
     /// The wait before retry number `retry` (1-based) with full jitter: uniformly random
-    /// between zero and the exponential bound.
+    /// between zero and [`bound`](Self::bound).
     pub(crate) fn backoff(&self, retry: u32) -> Duration {
+        self.bound(retry).mul_f64(random_fraction())
+    }
+
+    /// The longest wait before retry number `retry` (1-based): `initial_interval` doubled
+    /// for each retry before it, at most `max_interval`.
+    fn bound(&self, retry: u32) -> Duration {
         let exp = 1u32
             .checked_shl(retry.saturating_sub(1))
             .unwrap_or(u32::MAX);
-        let bound = self
-            .initial_interval
+        self.initial_interval
             .checked_mul(exp)
             .unwrap_or(self.max_interval)
-            .min(self.max_interval);
-        bound.mul_f64(random_fraction())
+            .min(self.max_interval)
     }
 }
 
@@ -302,11 +309,125 @@ impl ConfigBuilder {
         self
     }
 
+    /// The clock retries wait on and `Retry-After` dates are read against (the system's
+    /// unless set; tests pass a [`ManualClock`](crate::ManualClock)).
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.config.clock = Arc::new(clock);
+        self
+    }
+
     pub fn build(self) -> Result<Config> {
         if self.problems.is_empty() {
             Ok(self.config)
         } else {
             Err(Error::Configuration(self.problems.join("; ")))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECOND: Duration = Duration::from_secs(1);
+
+    #[test]
+    fn the_backoff_bound_doubles_from_the_initial_interval_up_to_the_cap() {
+        let policy = RetryPolicy::new(10, 30 * SECOND);
+        let bounds: Vec<u64> = (1..=7).map(|r| policy.bound(r).as_secs()).collect();
+        assert_eq!(bounds, [1, 2, 4, 8, 16, 30, 30]);
+        // Far beyond any doubling that fits: the cap, not an overflow.
+        assert_eq!(policy.bound(40), 30 * SECOND);
+        assert_eq!(policy.bound(u32::MAX), 30 * SECOND);
+        // Retry 0 does not exist; it is treated as the first.
+        assert_eq!(policy.bound(0), SECOND);
+        let small = RetryPolicy::new(3, Duration::from_millis(50))
+            .initial_interval(Duration::from_millis(40));
+        assert_eq!(
+            (1..=3)
+                .map(|r| small.bound(r).as_millis())
+                .collect::<Vec<_>>(),
+            [40, 50, 50]
+        );
+    }
+
+    #[test]
+    fn the_backoff_is_spread_over_the_whole_range_up_to_its_bound() {
+        let policy = RetryPolicy::new(10, 30 * SECOND);
+        for retry in [1, 3, 8] {
+            let bound = policy.bound(retry);
+            let waits: Vec<Duration> = (0..200).map(|_| policy.backoff(retry)).collect();
+            assert!(
+                waits.iter().all(|w| *w <= bound),
+                "retry {retry}: {waits:?}"
+            );
+            // Full jitter: some waits in each half of the range (a chance of 2^-200 each to
+            // fail by bad luck), and not one value repeated.
+            assert!(waits.iter().any(|w| *w < bound / 2), "retry {retry}");
+            assert!(waits.iter().any(|w| *w > bound / 2), "retry {retry}");
+            let first = waits[0];
+            assert!(waits.iter().any(|w| *w != first), "retry {retry}");
+        }
+    }
+
+    #[test]
+    fn a_new_policy_starts_at_one_second_or_the_cap_if_lower() {
+        assert_eq!(RetryPolicy::new(2, 30 * SECOND).initial_interval, SECOND);
+        let tight = RetryPolicy::new(2, Duration::from_millis(300));
+        assert_eq!(tight.initial_interval, Duration::from_millis(300));
+        assert!(!RetryPolicy::disabled().is_enabled());
+        assert_eq!(RetryPolicy::default(), RetryPolicy::disabled());
+    }
+
+    #[test]
+    fn the_builder_reports_every_problem_at_once() {
+        let err = Config::builder()
+            .service_url("not a url")
+            .header("bad header", "v")
+            .header("X-Ok", "line\nbreak")
+            .build()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`not a url` is not a valid URL"), "{err}");
+        assert!(
+            err.contains("`bad header` is not a valid header name"),
+            "{err}"
+        );
+        assert!(err.contains("header `X-Ok`"), "{err}");
+    }
+
+    #[test]
+    fn the_builder_sets_what_the_accessors_read() {
+        let config = Config::builder()
+            .service_url("https://example.com/api/")
+            .timeout(5 * SECOND)
+            .connect_timeout(2 * SECOND)
+            .gzip(true)
+            .disable_ssl_verification(true)
+            .retries(3, 10 * SECOND)
+            .max_response_bytes(1024)
+            .stream_idle_timeout(7 * SECOND)
+            .header("X-Api-Key", "s3cret")
+            .build()
+            .unwrap();
+        assert_eq!(config.service_url(), Some("https://example.com/api"));
+        assert_eq!(config.timeout(), Some(5 * SECOND));
+        assert_eq!(config.connect_timeout(), Some(2 * SECOND));
+        assert!(config.gzip() && config.ssl_verification_disabled());
+        assert_eq!(config.retry_policy(), &RetryPolicy::new(3, 10 * SECOND));
+        assert_eq!(config.max_response_bytes(), 1024);
+        assert_eq!(config.stream_idle_timeout(), Some(7 * SECOND));
+        // A credential-like default header is kept out of Debug.
+        assert!(!format!("{config:?}").contains("s3cret"));
+
+        let open = Config::builder()
+            .no_timeout()
+            .no_stream_idle_timeout()
+            .build()
+            .unwrap();
+        assert_eq!(open.timeout(), None);
+        assert_eq!(open.stream_idle_timeout(), None);
+        assert_eq!(open.service_url(), None);
+        assert!(!open.retry_policy().is_enabled());
     }
 }

@@ -14,7 +14,7 @@
 //! Generated code names this crate by absolute paths (`::wa_runtime::...`).
 //!
 //! Modules are layered: each uses only those listed before it.
-//! `secret`, `error`, `tagged`, `nullable`, `object` → `headers`, `encoding`, `binary` → `auth` → `config` → `env` →
+//! `secret`, `error`, `clock`, `tagged`, `nullable`, `object` → `headers`, `encoding`, `binary` → `auth` → `config` → `env` →
 //! `response`, `stream` → `transport`.
 
 // Generated code in doc tests and in this crate names the runtime by its absolute path.
@@ -22,6 +22,7 @@ extern crate self as wa_runtime;
 
 pub mod auth;
 mod binary;
+mod clock;
 pub mod config;
 mod encoding;
 mod env;
@@ -39,6 +40,7 @@ pub use auth::{
     Authenticator, BasicAuth, BearerToken, CloudPakAuthenticator, IamAuthenticator, NoAuth,
 };
 pub use binary::Binary;
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{Config, ConfigBuilder, RetryPolicy};
 pub use encoding::{Multipart, QueryStyle, path_text};
 pub use env::ConfigSource;

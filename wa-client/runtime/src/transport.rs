@@ -403,7 +403,7 @@ impl Runtime {
                     }
                     // A `Retry-After` beyond the call's timeout (or, without one, the
                     // longest backoff) is not waited for: the error is returned instead.
-                    let asked = retry_after(response.headers());
+                    let asked = retry_after(response.headers(), config.clock.now());
                     let patience = config.timeout.unwrap_or(policy.max_interval);
                     if may_retry && is_retryable(status) && asked.is_none_or(|a| a <= patience) {
                         asked.unwrap_or_else(|| policy.backoff(retries + 1))
@@ -428,7 +428,7 @@ impl Runtime {
                 wait_ms = wait.as_millis() as u64,
                 "retrying after a failed attempt"
             );
-            tokio::time::sleep(wait).await;
+            config.clock.sleep(wait).await;
         }
     }
 
@@ -483,17 +483,14 @@ fn is_retryable(status: StatusCode) -> bool {
         || (status.is_server_error() && status != StatusCode::NOT_IMPLEMENTED)
 }
 
-/// The wait a `Retry-After` header asks for: seconds, or an HTTP date.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+/// The wait a `Retry-After` header asks for: seconds, or an HTTP date (counted from `now`).
+fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
     let at = httpdate::parse_http_date(value).ok()?;
-    Some(
-        at.duration_since(SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 /// Compresses a body; a stream is compressed as it is read.

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -64,7 +64,7 @@ pub(crate) fn iam_token(state: &Mutex<State>, headers: &http::HeaderMap, body: &
         );
     }
     let lifetime = state.settings.token_lifetime.as_secs().max(1);
-    let now = SystemTime::now();
+    let now = state.now();
     let issued = now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
     let expires = issued + lifetime;
     let jti = state.new_id();

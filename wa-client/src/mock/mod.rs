@@ -72,6 +72,7 @@ use bytes::Bytes;
 use http::{HeaderMap, Method};
 
 use sessions::State;
+use wa_runtime::{Clock, SystemClock};
 
 /// A running stand-in assistant. It stops when dropped (or with [`MockAssistant::shutdown`]).
 pub struct MockAssistant {
@@ -261,6 +262,7 @@ pub(crate) struct Settings {
     pub(crate) api_keys: Vec<String>,
     pub(crate) token_lifetime: Duration,
     pub(crate) stream_delay: Duration,
+    pub(crate) clock: Arc<dyn Clock>,
 }
 
 impl Default for MockAssistantBuilder {
@@ -275,6 +277,7 @@ impl Default for MockAssistantBuilder {
                 api_keys: Vec::new(),
                 token_lifetime: Duration::from_secs(3600),
                 stream_delay: Duration::ZERO,
+                clock: Arc::new(SystemClock),
             },
         }
     }
@@ -324,6 +327,14 @@ impl MockAssistantBuilder {
     /// (default none).
     pub fn stream_delay(mut self, delay: Duration) -> Self {
         self.settings.stream_delay = delay;
+        self
+    }
+
+    /// The clock session timeouts and token lifetimes are measured with (the system's unless
+    /// set): with a [`ManualClock`](crate::ManualClock), a test expires a session or a token
+    /// by moving the clock instead of waiting.
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.settings.clock = Arc::new(clock);
         self
     }
 

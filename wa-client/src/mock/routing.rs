@@ -3,7 +3,7 @@
 
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use base64::Engine as _;
 use base64::alphabet;
@@ -264,7 +264,7 @@ fn authorized(state: &mut State, header: Option<&HeaderValue>) -> bool {
         if settings.bearer_tokens.iter().any(|t| t == credentials) {
             return true;
         }
-        let now = SystemTime::now();
+        let now = state.now();
         state.tokens.retain(|_, expires| *expires > now);
         return state.tokens.contains_key(credentials);
     }

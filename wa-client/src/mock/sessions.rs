@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::{Instant, SystemTime};
+use std::time::SystemTime;
 
 use bytes::Bytes;
 use http::StatusCode;
@@ -25,7 +25,7 @@ pub(crate) struct State {
 }
 
 pub(crate) struct Session {
-    last_used: Instant,
+    last_used: SystemTime,
     pub(crate) context: Value,
 }
 
@@ -42,10 +42,19 @@ impl State {
         }
     }
 
+    /// The time on the stand-in's clock.
+    pub(crate) fn now(&self) -> SystemTime {
+        self.settings.clock.now()
+    }
+
     pub(crate) fn prune_sessions(&mut self) {
         let timeout = self.settings.session_timeout;
-        self.sessions
-            .retain(|_, session| session.last_used.elapsed() < timeout);
+        let now = self.now();
+        // A clock set back before a session's last use leaves it alone.
+        self.sessions.retain(|_, session| {
+            now.duration_since(session.last_used)
+                .map_or(true, |idle| idle < timeout)
+        });
     }
 
     /// A fresh id shaped like the service's UUIDs.
@@ -65,8 +74,9 @@ impl State {
     /// The session, if it exists and has not timed out; using it resets its timeout.
     pub(crate) fn touch(&mut self, id: &str) -> Option<&mut Session> {
         self.prune_sessions();
+        let now = self.now();
         let session = self.sessions.get_mut(id)?;
-        session.last_used = Instant::now();
+        session.last_used = now;
         Some(session)
     }
 }
@@ -80,10 +90,11 @@ pub(crate) fn create_session(state: &Mutex<State>, body: &Bytes) -> Reply {
     let mut state = lock(state);
     state.prune_sessions();
     let id = state.new_id();
+    let now = state.now();
     state.sessions.insert(
         id.clone(),
         Session {
-            last_used: Instant::now(),
+            last_used: now,
             context: json!({}),
         },
     );

@@ -9,10 +9,9 @@ use http::header::ACCEPT;
 use serde::Deserialize;
 use tracing::Instrument;
 
-use super::token::{
-    Clock, Fetch, MAX_LIFETIME, SystemClock, Token, TokenManager, read_answer, service_error,
-};
+use super::token::{Fetch, MAX_LIFETIME, Token, TokenManager, read_answer, service_error};
 use super::{Authenticator, BoxFuture};
+use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 

@@ -1,61 +1,15 @@
 //! Cached tokens with single-flight refresh, shared by the IAM and Cloud Pak authenticators.
 
-use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use futures::FutureExt;
-use futures::future::Shared;
+use futures::future::{BoxFuture, Shared};
 
-use super::BoxFuture;
+use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
-
-/// Where token lifetimes are measured. The default is the system clock; tests inject a
-/// [`ManualClock`] to step through a token's life without waiting.
-pub trait Clock: Send + Sync + fmt::Debug + 'static {
-    fn now(&self) -> SystemTime;
-}
-
-/// The system's wall clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> SystemTime {
-        SystemTime::now()
-    }
-}
-
-/// A clock that moves only when told to. Clones share the time.
-#[derive(Debug, Clone)]
-pub struct ManualClock {
-    now: Arc<Mutex<SystemTime>>,
-}
-
-impl ManualClock {
-    pub fn new(start: SystemTime) -> Self {
-        ManualClock {
-            now: Arc::new(Mutex::new(start)),
-        }
-    }
-
-    pub fn advance(&self, by: Duration) {
-        let mut now = self.now.lock().unwrap_or_else(|p| p.into_inner());
-        *now += by;
-    }
-
-    pub fn set(&self, to: SystemTime) {
-        *self.now.lock().unwrap_or_else(|p| p.into_inner()) = to;
-    }
-}
-
-impl Clock for ManualClock {
-    fn now(&self) -> SystemTime {
-        *self.now.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
 
 /// A token and the two moments of its life that matter.
 #[derive(Debug, Clone)]
