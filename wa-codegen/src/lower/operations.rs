@@ -57,13 +57,16 @@ pub(crate) fn other_methods(
 }
 
 /// An operation found under `paths`, before it is lowered.
-struct Found<'a> {
-    path: &'a str,
-    segments: Vec<Segment<'a>>,
-    method: HttpMethod,
-    item: &'a PathItem,
-    op: &'a openapiv3::Operation,
-    pointer: Pointer,
+pub(super) struct Found<'a> {
+    pub path: &'a str,
+    pub segments: Vec<Segment<'a>>,
+    pub method: HttpMethod,
+    pub item: &'a PathItem,
+    /// Where the path item is.
+    pub item_pointer: Pointer,
+    pub op: &'a openapiv3::Operation,
+    /// Where the operation is.
+    pub pointer: Pointer,
 }
 
 impl<'a> Lowerer<'a, '_> {
@@ -77,7 +80,7 @@ impl<'a> Lowerer<'a, '_> {
         let mut lowered = Vec::new();
         for found in self.find_operations() {
             let in_path = template::param_names(&found.segments);
-            let params = self.collect_params(found.item, found.op, &found.pointer, &in_path);
+            let params = self.collect_params(&found, &in_path);
             for p in params.iter().filter(|p| p.global) {
                 if !globals.iter().any(|g| g.wire_name == p.param.wire_name) {
                     globals.push(GlobalParam {
@@ -160,6 +163,7 @@ impl<'a> Lowerer<'a, '_> {
                     segments: segments.clone(),
                     method,
                     item,
+                    item_pointer: pointer.clone(),
                     op,
                     pointer: at,
                 });

@@ -1,8 +1,9 @@
 //! An operation's parameters: path-item and operation ones merged, each lowered to a
 //! [`Param`] with its location, type and wire style.
 
-use openapiv3::{Parameter, ParameterData, ParameterSchemaOrContent, PathItem, ReferenceOr};
+use openapiv3::{Parameter, ParameterData, ParameterSchemaOrContent, ReferenceOr};
 
+use super::operations::Found;
 use super::schemas::SchemaRef;
 use super::{Lowerer, resolve};
 use crate::ir::{Param, ParamLocation, QueryString, QueryStyle, TypeRef};
@@ -23,22 +24,21 @@ impl<'a> Lowerer<'a, '_> {
     /// that is the only reading of such a path.
     pub(super) fn collect_params(
         &mut self,
-        item: &'a PathItem,
-        op: &'a openapiv3::Operation,
-        pointer: &Pointer,
+        found: &Found<'a>,
         in_path: &[&str],
     ) -> Vec<LoweredParam> {
-        let path_pointer = pointer.parent().unwrap_or_default();
-        let sources = item
+        let op = found.op;
+        let sources = found
+            .item
             .parameters
             .iter()
             .enumerate()
-            .map(|(i, p)| (p, path_pointer.push("parameters").push(i)))
+            .map(|(i, p)| (p, found.item_pointer.push("parameters").push(i)))
             .chain(
                 op.parameters
                     .iter()
                     .enumerate()
-                    .map(|(i, p)| (p, pointer.push("parameters").push(i))),
+                    .map(|(i, p)| (p, found.pointer.push("parameters").push(i))),
             );
         let mut out: Vec<LoweredParam> = Vec::new();
         let mut names = Namespace::new();

@@ -391,6 +391,8 @@ openapi: 3.2.0
 info: {title: t, version: '1'}
 paths:
   /a:
+    parameters:
+      - {$ref: '#/components/parameters/Shared'}
     query:
       responses:
         '200':
@@ -425,19 +427,21 @@ paths:
             .map(|d| (d.line_col.unwrap().0, d.pointer.clone()))
             .collect();
         found.sort();
+        // The path item's parameter is the QUERY's and the COPY's, reported once.
         let expected = [
+            (6, "#/paths/~1a/parameters/0"),
             (
-                10,
+                12,
                 "#/paths/~1a/query/responses/200/content/application~1jsonl/itemSchema",
             ),
-            (14, "#/paths/~1a/additionalOperations/COPY/parameters/0"),
-            (16, "#/paths/~1a/additionalOperations/BAD METHOD"),
+            (16, "#/paths/~1a/additionalOperations/COPY/parameters/0"),
+            (18, "#/paths/~1a/additionalOperations/BAD METHOD"),
             (
-                25,
+                27,
                 "#/paths/~1b/get/parameters/0/content/application~1x-www-form-urlencoded/schema",
             ),
             (
-                30,
+                32,
                 "#/paths/~1b/get/responses/200/content/application~1json/$ref",
             ),
         ];
