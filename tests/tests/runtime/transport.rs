@@ -163,13 +163,15 @@ async fn gzip_compresses_streamed_bodies_too() {
     let expected: Vec<u8> = (0..50)
         .flat_map(|i| format!("chunk {i} of a zip file; ").into_bytes())
         .collect();
-    let _ = gz
+    let answer = gz
         .create_release_import(
             ASSISTANT,
             &Default::default(),
             wa_client::Binary::from_stream(futures::stream::iter(chunks)),
         )
-        .await;
+        .await
+        .expect("the compressed upload is answered and the answer decodes");
+    assert_eq!(answer.status(), 200);
     let received = server.received_requests().await.unwrap();
     assert_eq!(received[0].headers.get("content-encoding").unwrap(), "gzip");
     let mut unzipped = Vec::new();

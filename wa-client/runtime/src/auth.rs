@@ -4,6 +4,64 @@
 //! [`BearerToken`], [`BasicAuth`] and [`NoAuth`]; implement [`Authenticator`] for anything
 //! else.
 
+/// What IAM and Cloud Pak for Data authenticators share on top of their token cache: the
+/// `Authenticator` impl and `token()`.
+macro_rules! token_authenticator {
+    ($name:ident) => {
+        impl $name {
+            /// A valid token, fetched or refreshed if need be.
+            pub async fn token(&self) -> Result<Secret> {
+                self.manager.token(None).await
+            }
+        }
+
+        impl Authenticator for $name {
+            fn authenticate<'a>(&'a self, headers: &'a mut HeaderMap) -> BoxFuture<'a, Result<()>> {
+                Box::pin(self.manager.authorize(headers, None))
+            }
+
+            fn authenticate_within<'a>(
+                &'a self,
+                headers: &'a mut HeaderMap,
+                timeout: Option<Duration>,
+            ) -> BoxFuture<'a, Result<()>> {
+                Box::pin(self.manager.authorize(headers, timeout))
+            }
+        }
+    };
+}
+
+/// The builder settings of a token service, the same for IAM and Cloud Pak for Data; the
+/// builder keeps them in `self.service`.
+macro_rules! token_service_setters {
+    () => {
+        /// Accepts any TLS certificate from the token service (self-signed test installations
+        /// only).
+        pub fn disable_ssl_verification(mut self, disable: bool) -> Self {
+            self.service.disable_ssl_verification = disable;
+            self
+        }
+
+        /// Limit on one token request. Without it, the timeout of the client whose call
+        /// starts the request applies.
+        pub fn timeout(mut self, timeout: Duration) -> Self {
+            self.service.timeout = Some(timeout);
+            self
+        }
+
+        pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+            self.service.connect_timeout = timeout;
+            self
+        }
+
+        /// The clock token lifetimes are measured with.
+        pub fn clock(mut self, clock: impl crate::clock::Clock) -> Self {
+            self.service.clock = std::sync::Arc::new(clock);
+            self
+        }
+    };
+}
+
 mod basic;
 mod cp4d;
 mod iam;
@@ -128,33 +186,54 @@ pub(crate) fn bearer_header(token: &str) -> Result<HeaderValue> {
     Ok(value)
 }
 
-/// The URL of a token endpoint: `base` with `endpoint` appended unless it already ends so,
-/// checked to be a URL (`service` names it in the error).
-pub(crate) fn token_endpoint_url(base: &str, endpoint: &str, service: &str) -> Result<String> {
-    let base = base.trim_end_matches('/');
-    let url = if base.ends_with(endpoint) {
-        base.to_owned()
-    } else {
-        format!("{base}{endpoint}")
-    };
-    url::Url::parse(&url).map_err(|e| {
-        Error::Configuration(format!("the {service} URL `{url}` is not a valid URL: {e}"))
-    })?;
-    Ok(url)
-}
+#[cfg(test)]
+mod tests {
+    use super::token::{Endpoint, ServiceSettings};
+    use super::*;
 
-/// The HTTP client of a token service, with its own TLS switch and connect timeout (the
-/// overall limit is set per fetch).
-pub(crate) fn token_http_client(
-    disable_ssl_verification: bool,
-    connect_timeout: Duration,
-) -> Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .user_agent(crate::headers::USER_AGENT_VALUE)
-        .danger_accept_invalid_certs(disable_ssl_verification)
-        .connect_timeout(connect_timeout)
-        .build()
-        .map_err(|e| {
-            Error::Configuration(format!("cannot build the token service's HTTP client: {e}"))
-        })
+    #[test]
+    fn a_token_endpoint_is_appended_once_and_checked() {
+        let settings = ServiceSettings::default();
+        let url = |base: &str| Endpoint::new("IAM", base, "/identity/token", &settings);
+        let expected = "https://iam.example.com/identity/token";
+        for base in [
+            "https://iam.example.com",
+            "https://iam.example.com/",
+            "https://iam.example.com/identity/token",
+            "https://iam.example.com/identity/token/",
+        ] {
+            assert_eq!(url(base).unwrap().url, expected, "{base}");
+        }
+        let err = url("not a url").err().unwrap().to_string();
+        assert!(
+            err.contains("the IAM URL `not a url/identity/token` is not a valid URL"),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_bearer_token_is_sent_hidden_and_can_be_replaced() {
+        let auth = BearerToken::new("first");
+        let mut headers = HeaderMap::new();
+        auth.authenticate(&mut headers).await.unwrap();
+        assert_eq!(headers[AUTHORIZATION], "Bearer first");
+        assert!(headers[AUTHORIZATION].is_sensitive());
+        assert!(!format!("{auth:?} {headers:?}").contains("first"));
+
+        auth.clone().set_token("second");
+        auth.authenticate(&mut headers).await.unwrap();
+        assert_eq!(headers[AUTHORIZATION], "Bearer second");
+
+        auth.set_token("line\nbreak");
+        let err = auth.authenticate(&mut headers).await.unwrap_err();
+        assert!(matches!(err, Error::Configuration(_)), "{err:?}");
+        assert!(!err.to_string().contains("line"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn no_auth_adds_nothing() {
+        let mut headers = HeaderMap::new();
+        NoAuth.authenticate(&mut headers).await.unwrap();
+        assert!(headers.is_empty());
+    }
 }

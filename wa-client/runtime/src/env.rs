@@ -436,3 +436,70 @@ fn authenticator(props: &Properties, builder: ConfigBuilder) -> Result<ConfigBui
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_files_are_read_as_ibm_writes_them() {
+        let text = "# comment\n\nexport A_URL=\"https://x\"\nA_APIKEY='k=v'\n  A_SCOPE = s  \nnot a pair\nA_EMPTY=\nA_QUOTE=\"\n";
+        let parsed = parse_credentials(text);
+        let expected: BTreeMap<String, String> = [
+            ("A_URL", "https://x"),
+            ("A_APIKEY", "k=v"),
+            ("A_SCOPE", "s"),
+            ("A_EMPTY", ""),
+            ("A_QUOTE", "\""),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        assert_eq!(parsed, expected);
+    }
+
+    #[test]
+    fn each_name_is_tried_in_turn_and_normalised() {
+        let source = ConfigSource::from_map([
+            ("OLD_NAME_AUTH_TYPE", "noAuth"),
+            ("OLD_NAME_URL", "https://old.example.com"),
+        ])
+        .with_files(Vec::<PathBuf>::new());
+        let config = Config::from_source(&["my-service", "old-name"], &source).unwrap();
+        assert_eq!(config.service_url(), Some("https://old.example.com"));
+        // Only the names given are read: no other prefix stands in.
+        let err = Config::from_source(&["my-service"], &source).unwrap_err();
+        assert!(
+            err.to_string().contains("no configuration for MY_SERVICE"),
+            "{err}"
+        );
+        assert!(Config::from_source(&[], &source).is_err());
+    }
+
+    #[test]
+    fn a_bad_value_names_its_key_and_never_quotes_a_secret() {
+        let source = ConfigSource::from_map([
+            ("SVC_AUTH_TYPE", "sorcery"),
+            ("SVC_APIKEY", "hunter2"),
+            ("SVC_MAX_RETRIES", "many"),
+        ])
+        .with_files(Vec::<PathBuf>::new());
+        let err = Config::from_source(&["svc"], &source)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("SVC_MAX_RETRIES=`many` is not a whole number"),
+            "{err}"
+        );
+        let source = ConfigSource::from_map([("SVC_AUTH_TYPE", "sorcery")])
+            .with_files(Vec::<PathBuf>::new());
+        let err = Config::from_source(&["svc"], &source)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("SVC_AUTH_TYPE=`sorcery` is not one of"),
+            "{err}"
+        );
+        assert!(!err.contains("hunter2"));
+    }
+}

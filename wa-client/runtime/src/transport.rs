@@ -287,44 +287,8 @@ impl Runtime {
         let config = &self.shared.config;
         let url = self.url_of(&request)?;
         let streaming = request.accept.is_stream();
-        let mut headers = config.default_headers.clone();
-        if !self.headers.is_empty() {
-            // Extending by a map replaces same-named headers, as intended.
-            headers.extend(self.headers.clone());
-        }
-        headers.insert(
-            ACCEPT,
-            HeaderValue::from_static(request.accept.media_type()),
-        );
-        for global in self
-            .globals
-            .iter()
-            .filter(|g| g.location == Location::Header)
-        {
-            if let Some(v) = &global.value {
-                insert_header(&mut headers, &global.name, v)?;
-            }
-        }
-        headers.extend(request.headers);
-        let mut body = match request.body {
-            None => Body::None,
-            Some((content_type, kind)) => {
-                let value = HeaderValue::try_from(content_type).map_err(|_| {
-                    Error::InvalidRequest("the content type is not a valid header value".into())
-                })?;
-                headers.insert(CONTENT_TYPE, value);
-                let kind = if config.gzip {
-                    headers.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-                    gzip(kind)?
-                } else {
-                    kind
-                };
-                match kind {
-                    BinaryKind::Bytes(bytes) => Body::Bytes(bytes),
-                    BinaryKind::Stream(stream) => Body::Stream(Some(stream)),
-                }
-            }
-        };
+        let mut headers = self.headers_of(request.accept, request.headers)?;
+        let mut body = body_of(config, request.body, &mut headers)?;
         let policy = &config.retry;
         let mut retries = 0u32;
         loop {
@@ -336,89 +300,20 @@ impl Runtime {
             } else {
                 headers.clone()
             };
-            {
-                let mut auth = std::pin::pin!(
-                    config
-                        .authenticator
-                        .authenticate_within(&mut attempt_headers, config.timeout)
-                );
-                // Usually ready at once (a cached token): then no timer is needed.
-                match (futures::poll!(auth.as_mut()), config.timeout) {
-                    (Poll::Ready(result), _) => result?,
-                    // Waiting for a token another call started is bounded too; the fetch itself
-                    // carries on for those who come later.
-                    (Poll::Pending, Some(limit)) => {
-                        tokio::time::timeout(limit, auth).await.map_err(|_| {
-                            Error::Timeout(format!("no credentials within {limit:?}").into())
-                        })??
-                    }
-                    (Poll::Pending, None) => auth.await?,
-                }
-            }
-            let mut builder = self
+            authenticate(config, &mut attempt_headers).await?;
+            let builder = self
                 .shared
                 .http
                 .request(request.method.clone(), url.clone())
                 .headers(attempt_headers);
-            let replayable = match &mut body {
-                Body::None => true,
-                Body::Bytes(bytes) => {
-                    builder = builder.body(bytes.clone());
-                    true
-                }
-                Body::Stream(stream) => {
-                    let stream = stream.take().ok_or_else(|| {
-                        Error::InvalidRequest("a streamed body cannot be sent twice".into())
-                    })?;
-                    builder = builder.body(reqwest::Body::wrap_stream(stream));
-                    false
-                }
-            };
-            let result = match config.timeout {
-                // A streamed answer may last long; only the wait for its headers is limited.
-                Some(limit) if streaming => {
-                    match tokio::time::timeout(limit, builder.send()).await {
-                        Ok(result) => result,
-                        Err(_) => {
-                            return Err(Error::Timeout(
-                                format!("no response headers within {limit:?}").into(),
-                            ));
-                        }
-                    }
-                }
-                Some(limit) => builder.timeout(limit).send().await,
-                None => builder.send().await,
-            };
+            let (builder, replayable) = attach(builder, &mut body)?;
+            let result = transmit(config, builder, streaming).await?;
             let may_retry = replayable && retries < policy.max_retries;
             let wait = match result {
-                Ok(response) => {
-                    let status = response.status();
-                    span.record("status", status.as_u16());
-                    if status.is_success() {
-                        return Ok(RawResponse {
-                            response,
-                            limit: config.max_response_bytes,
-                            idle: config.stream_idle_timeout,
-                        });
-                    }
-                    // A `Retry-After` beyond the call's timeout (or, without one, the
-                    // longest backoff) is not waited for: the error is returned instead.
-                    let asked = retry_after(response.headers(), config.clock.now());
-                    let patience = config.timeout.unwrap_or(policy.max_interval);
-                    if may_retry && is_retryable(status) && asked.is_none_or(|a| a <= patience) {
-                        asked.unwrap_or_else(|| policy.backoff(retries + 1))
-                    } else {
-                        let headers = response.headers().clone();
-                        let body = read_body(response, config.max_response_bytes, true).await?;
-                        let error = HttpError::new(status, headers, &body);
-                        tracing::debug!(
-                            status = status.as_u16(),
-                            transaction_id = error.transaction_id.as_deref(),
-                            "the service answered with an error"
-                        );
-                        return Err(Error::Http(Box::new(error)));
-                    }
-                }
+                Ok(response) => match answer(config, response, span, may_retry, retries).await? {
+                    Answer::Success(response) => return Ok(response),
+                    Answer::RetryAfter(wait) => wait,
+                },
                 Err(e) if may_retry && e.is_connect() => policy.backoff(retries + 1),
                 Err(e) => return Err(Error::from_reqwest(e)),
             };
@@ -430,6 +325,28 @@ impl Runtime {
             );
             config.clock.sleep(wait).await;
         }
+    }
+
+    /// The headers of every attempt: the configured defaults, this runtime's, `Accept`,
+    /// header parameters sent with every call, then the request's own.
+    fn headers_of(&self, accept: Accept, own: HeaderMap) -> Result<HeaderMap> {
+        let mut headers = self.shared.config.default_headers.clone();
+        if !self.headers.is_empty() {
+            // Extending by a map replaces same-named headers, as intended.
+            headers.extend(self.headers.clone());
+        }
+        headers.insert(ACCEPT, HeaderValue::from_static(accept.media_type()));
+        for global in self
+            .globals
+            .iter()
+            .filter(|g| g.location == Location::Header)
+        {
+            if let Some(v) = &global.value {
+                insert_header(&mut headers, &global.name, v)?;
+            }
+        }
+        headers.extend(own);
+        Ok(headers)
     }
 
     fn url_of(&self, request: &Request) -> Result<url::Url> {
@@ -470,6 +387,127 @@ impl Runtime {
         }
         Ok(url)
     }
+}
+
+/// What an answer means for the call: it succeeded, or it is tried again after a wait.
+enum Answer {
+    Success(RawResponse),
+    RetryAfter(Duration),
+}
+
+/// The body as it is sent, with its `Content-Type` (and `Content-Encoding` when gzipped).
+fn body_of(
+    config: &Config,
+    body: Option<(String, BinaryKind)>,
+    headers: &mut HeaderMap,
+) -> Result<Body> {
+    let Some((content_type, kind)) = body else {
+        return Ok(Body::None);
+    };
+    let value = HeaderValue::try_from(content_type).map_err(|_| {
+        Error::InvalidRequest("the content type is not a valid header value".into())
+    })?;
+    headers.insert(CONTENT_TYPE, value);
+    let kind = if config.gzip {
+        headers.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        gzip(kind)?
+    } else {
+        kind
+    };
+    Ok(match kind {
+        BinaryKind::Bytes(bytes) => Body::Bytes(bytes),
+        BinaryKind::Stream(stream) => Body::Stream(Some(stream)),
+    })
+}
+
+/// Adds the credentials, waiting at most the call's timeout for a token.
+async fn authenticate(config: &Config, headers: &mut HeaderMap) -> Result<()> {
+    let mut auth = std::pin::pin!(
+        config
+            .authenticator
+            .authenticate_within(headers, config.timeout)
+    );
+    // Usually ready at once (a cached token): then no timer is needed.
+    match (futures::poll!(auth.as_mut()), config.timeout) {
+        (Poll::Ready(result), _) => result,
+        // Waiting for a token another call started is bounded too; the fetch itself carries
+        // on for those who come later.
+        (Poll::Pending, Some(limit)) => tokio::time::timeout(limit, auth)
+            .await
+            .map_err(|_| Error::Timeout(format!("no credentials within {limit:?}").into()))?,
+        (Poll::Pending, None) => auth.await,
+    }
+}
+
+/// Puts the body on one attempt; also says whether it could be sent again.
+fn attach(
+    builder: reqwest::RequestBuilder,
+    body: &mut Body,
+) -> Result<(reqwest::RequestBuilder, bool)> {
+    Ok(match body {
+        Body::None => (builder, true),
+        Body::Bytes(bytes) => (builder.body(bytes.clone()), true),
+        Body::Stream(stream) => {
+            let stream = stream.take().ok_or_else(|| {
+                Error::InvalidRequest("a streamed body cannot be sent twice".into())
+            })?;
+            (builder.body(reqwest::Body::wrap_stream(stream)), false)
+        }
+    })
+}
+
+/// Sends one attempt within the call's timeout. A streamed answer may last long: for it,
+/// only the wait for the response headers is limited, and running out is final.
+async fn transmit(
+    config: &Config,
+    builder: reqwest::RequestBuilder,
+    streaming: bool,
+) -> Result<reqwest::Result<reqwest::Response>> {
+    Ok(match config.timeout {
+        Some(limit) if streaming => tokio::time::timeout(limit, builder.send())
+            .await
+            .map_err(|_| Error::Timeout(format!("no response headers within {limit:?}").into()))?,
+        Some(limit) => builder.timeout(limit).send().await,
+        None => builder.send().await,
+    })
+}
+
+/// What an answer means: success, a wait before the next attempt, or the service's error.
+async fn answer(
+    config: &Config,
+    response: reqwest::Response,
+    span: &tracing::Span,
+    may_retry: bool,
+    retries: u32,
+) -> Result<Answer> {
+    let status = response.status();
+    span.record("status", status.as_u16());
+    if status.is_success() {
+        return Ok(Answer::Success(RawResponse {
+            response,
+            limit: config.max_response_bytes,
+            idle: config.stream_idle_timeout,
+        }));
+    }
+    // A `Retry-After` beyond the call's timeout (or, without one, the longest backoff) is
+    // not waited for: the error is returned instead.
+    let policy = &config.retry;
+    let asked = retry_after(response.headers(), config.clock.now());
+    let patience = config.timeout.unwrap_or(policy.max_interval);
+    if may_retry && is_retryable(status) && asked.is_none_or(|a| a <= patience) {
+        return Ok(Answer::RetryAfter(
+            asked.unwrap_or_else(|| policy.backoff(retries + 1)),
+        ));
+    }
+    let headers = response.headers().clone();
+    let body = read_body(response, config.max_response_bytes, true).await?;
+    let error = HttpError::new(status, headers, &body);
+    tracing::debug!(
+        status = status.as_u16(),
+        transaction_id = error.transaction_id.as_deref(),
+        "the service answered with an error"
+    );
+    Err(Error::Http(Box::new(error)))
 }
 
 fn replayable_body(body: &Body) -> bool {
@@ -827,4 +865,95 @@ where
         }
     })
     .try_flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use super::*;
+
+    #[test]
+    fn path_parameters_stay_one_segment_and_cannot_change_the_path() {
+        assert_eq!(encode_path("abc-_~1").unwrap(), "abc-_~1");
+        assert_eq!(encode_path("a/b?c#d.e").unwrap(), "a%2Fb%3Fc%23d%2Ee");
+        assert_eq!(encode_path("é n").unwrap(), "%C3%A9%20n");
+        assert_eq!(encode_path(42).unwrap(), "42");
+        assert_eq!(encode_path("..x").unwrap(), "%2E%2Ex");
+        for refused in ["", ".", ".."] {
+            let err = encode_path(refused).unwrap_err();
+            assert!(
+                matches!(err, Error::InvalidRequest(_)),
+                "{refused:?}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates_against_the_given_now() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let with = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(RETRY_AFTER, HeaderValue::from_str(value).unwrap());
+            retry_after(&headers, now)
+        };
+        assert_eq!(with("7"), Some(Duration::from_secs(7)));
+        assert_eq!(with(" 0 "), Some(Duration::ZERO));
+        // 2023-11-14 22:13:20 is `now`; three seconds later:
+        assert_eq!(
+            with("Tue, 14 Nov 2023 22:13:23 GMT"),
+            Some(Duration::from_secs(3))
+        );
+        // A date already past asks for no wait.
+        assert_eq!(with("Tue, 14 Nov 2023 22:13:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(with("soon"), None);
+        assert_eq!(with("-1"), None);
+        assert_eq!(retry_after(&HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn only_overload_and_server_errors_that_may_pass_are_retried() {
+        for retried in [429, 500, 502, 503, 504] {
+            assert!(
+                is_retryable(StatusCode::from_u16(retried).unwrap()),
+                "{retried}"
+            );
+        }
+        for final_status in [400, 401, 404, 409, 501] {
+            assert!(
+                !is_retryable(StatusCode::from_u16(final_status).unwrap()),
+                "{final_status}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn gzip_compresses_bytes_and_streams_to_the_same_text() {
+        let text = "a body that compresses, ".repeat(100);
+        let unzip = |bytes: &[u8]| {
+            let mut out = String::new();
+            flate2::read::GzDecoder::new(bytes)
+                .read_to_string(&mut out)
+                .unwrap();
+            out
+        };
+        let BinaryKind::Bytes(zipped) = gzip(BinaryKind::Bytes(Bytes::from(text.clone()))).unwrap()
+        else {
+            panic!("bytes stay bytes");
+        };
+        assert!(zipped.len() < text.len() / 4);
+        assert_eq!(unzip(&zipped), text);
+
+        let chunks: Vec<Result<Bytes, crate::binary::BoxError>> = text
+            .as_bytes()
+            .chunks(7)
+            .map(|c| Ok(Bytes::copy_from_slice(c)))
+            .collect();
+        let stream: BodyStream = futures::stream::iter(chunks).boxed();
+        let BinaryKind::Stream(zipped) = gzip(BinaryKind::Stream(stream)).unwrap() else {
+            panic!("a stream stays a stream");
+        };
+        let parts: Vec<Bytes> = zipped.try_collect().await.unwrap();
+        assert_eq!(unzip(&parts.concat()), text);
+    }
 }

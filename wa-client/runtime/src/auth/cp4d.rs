@@ -5,13 +5,10 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use http::HeaderMap;
-use http::header::ACCEPT;
 use serde::Deserialize;
-use tracing::Instrument;
 
-use super::token::{Fetch, Token, TokenManager, read_answer, service_error};
+use super::token::{Endpoint, Fetch, ServiceSettings, Token, TokenManager};
 use super::{Authenticator, BoxFuture};
-use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
@@ -63,35 +60,18 @@ impl CloudPakAuthenticator {
             Credential::ApiKey(Secret::new(api_key)),
         )
     }
-
-    /// A valid token, fetched or refreshed if need be.
-    pub async fn token(&self) -> Result<Secret> {
-        self.manager.token(None).await
-    }
 }
+
+token_authenticator!(CloudPakAuthenticator);
 
 impl fmt::Debug for CloudPakAuthenticator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let fetcher = self.manager.fetcher();
         f.debug_struct("CloudPakAuthenticator")
-            .field("url", &fetcher.url)
+            .field("url", &fetcher.endpoint.url)
             .field("username", &fetcher.username)
             .field("credential", &"<redacted>")
             .finish_non_exhaustive()
-    }
-}
-
-impl Authenticator for CloudPakAuthenticator {
-    fn authenticate<'a>(&'a self, headers: &'a mut HeaderMap) -> BoxFuture<'a, Result<()>> {
-        Box::pin(self.manager.authorize(headers, None))
-    }
-
-    fn authenticate_within<'a>(
-        &'a self,
-        headers: &'a mut HeaderMap,
-        timeout: Option<Duration>,
-    ) -> BoxFuture<'a, Result<()>> {
-        Box::pin(self.manager.authorize(headers, timeout))
     }
 }
 
@@ -100,10 +80,7 @@ pub struct CloudPakAuthenticatorBuilder {
     url: String,
     username: String,
     credential: Credential,
-    disable_ssl_verification: bool,
-    timeout: Option<Duration>,
-    connect_timeout: Duration,
-    clock: Arc<dyn Clock>,
+    service: ServiceSettings,
 }
 
 impl fmt::Debug for CloudPakAuthenticatorBuilder {
@@ -122,35 +99,11 @@ impl CloudPakAuthenticatorBuilder {
             url,
             username,
             credential,
-            disable_ssl_verification: false,
-            timeout: None,
-            connect_timeout: Duration::from_secs(10),
-            clock: Arc::new(SystemClock),
+            service: ServiceSettings::default(),
         }
     }
 
-    /// Accepts any TLS certificate from the token service (self-signed installations).
-    pub fn disable_ssl_verification(mut self, disable: bool) -> Self {
-        self.disable_ssl_verification = disable;
-        self
-    }
-
-    /// Limit on one token request. Without it, the timeout of the client whose call starts
-    /// the request applies.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    pub fn clock(mut self, clock: impl Clock) -> Self {
-        self.clock = Arc::new(clock);
-        self
-    }
+    token_service_setters!();
 
     pub fn build(self) -> Result<CloudPakAuthenticator> {
         if self.username.is_empty() {
@@ -166,25 +119,25 @@ impl CloudPakAuthenticatorBuilder {
                 "Cloud Pak for Data needs a password or an API key".into(),
             ));
         }
-        let url = super::token_endpoint_url(&self.url, "/v1/authorize", "Cloud Pak for Data")?;
-        let http = super::token_http_client(self.disable_ssl_verification, self.connect_timeout)?;
+        let endpoint = Endpoint::new(
+            "Cloud Pak for Data",
+            &self.url,
+            "/v1/authorize",
+            &self.service,
+        )?;
         let fetcher = Cp4dFetcher {
-            http,
-            timeout: self.timeout,
-            url,
+            endpoint,
             username: self.username,
             credential: self.credential,
         };
         Ok(CloudPakAuthenticator {
-            manager: Arc::new(TokenManager::new(fetcher, self.clock)),
+            manager: Arc::new(TokenManager::new(fetcher, self.service.clock)),
         })
     }
 }
 
 pub(crate) struct Cp4dFetcher {
-    http: reqwest::Client,
-    timeout: Option<Duration>,
-    url: String,
+    endpoint: Endpoint,
     username: String,
     credential: Credential,
 }
@@ -195,7 +148,7 @@ struct Cp4dToken {
 }
 
 impl Cp4dFetcher {
-    async fn fetch_token(&self, now: SystemTime) -> Result<Token> {
+    async fn fetch_token(&self, now: SystemTime, limit: Option<Duration>) -> Result<Token> {
         let (body, secret) = match &self.credential {
             Credential::Password(p) => (
                 serde_json::json!({ "username": self.username, "password": p.expose() }),
@@ -206,19 +159,8 @@ impl Cp4dFetcher {
                 k.expose(),
             ),
         };
-        let secrets = [secret];
-        let response = self
-            .http
-            .post(&self.url)
-            .header(ACCEPT, "application/json")
-            .json(&body)
-            .send()
-            .instrument(
-                tracing::debug_span!("token", service = "Cloud Pak for Data", url = %self.url),
-            )
-            .await
-            .map_err(|e| service_error("Cloud Pak for Data", e, &secrets))?;
-        let body = read_answer("Cloud Pak for Data", response, &secrets).await?;
+        let request = self.endpoint.post().json(&body);
+        let body = self.endpoint.exchange(request, limit, &[secret]).await?;
         let token: Cp4dToken = serde_json::from_slice(&body).map_err(|e| {
             Error::Authentication(format!(
                 "the Cloud Pak for Data token service answered with something that is not a token: {e}"
@@ -230,18 +172,6 @@ impl Cp4dFetcher {
 
 impl Fetch for Cp4dFetcher {
     fn fetch(&self, now: SystemTime, limit: Option<Duration>) -> BoxFuture<'_, Result<Token>> {
-        Box::pin(async move {
-            match self.timeout.or(limit) {
-                Some(limit) => tokio::time::timeout(limit, self.fetch_token(now))
-                    .await
-                    .unwrap_or_else(|_| {
-                        Err(Error::Timeout(
-                            format!("the Cloud Pak for Data token service did not answer within {limit:?}")
-                                .into(),
-                        ))
-                    }),
-                None => self.fetch_token(now).await,
-            }
-        })
+        Box::pin(self.fetch_token(now, limit))
     }
 }

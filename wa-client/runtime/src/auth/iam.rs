@@ -5,13 +5,10 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::HeaderMap;
-use http::header::ACCEPT;
 use serde::Deserialize;
-use tracing::Instrument;
 
-use super::token::{Fetch, MAX_LIFETIME, Token, TokenManager, read_answer, service_error};
+use super::token::{Endpoint, Fetch, MAX_LIFETIME, ServiceSettings, Token, TokenManager};
 use super::{Authenticator, BoxFuture};
-use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
@@ -47,29 +44,23 @@ impl IamAuthenticator {
             url: None,
             client: None,
             scope: None,
-            disable_ssl_verification: false,
-            timeout: None,
-            connect_timeout: Duration::from_secs(10),
-            clock: Arc::new(SystemClock),
+            service: ServiceSettings::default(),
         }
-    }
-
-    /// A valid access token, fetched or refreshed if need be.
-    pub async fn token(&self) -> Result<Secret> {
-        self.manager.token(None).await
     }
 
     /// The token endpoint this authenticator calls.
     pub fn token_url(&self) -> &str {
-        &self.manager.fetcher().url
+        &self.manager.fetcher().endpoint.url
     }
 }
+
+token_authenticator!(IamAuthenticator);
 
 impl fmt::Debug for IamAuthenticator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let fetcher = self.manager.fetcher();
         f.debug_struct("IamAuthenticator")
-            .field("url", &fetcher.url)
+            .field("url", &fetcher.endpoint.url)
             .field("api_key", &"<redacted>")
             .field(
                 "client_id",
@@ -80,30 +71,13 @@ impl fmt::Debug for IamAuthenticator {
     }
 }
 
-impl Authenticator for IamAuthenticator {
-    fn authenticate<'a>(&'a self, headers: &'a mut HeaderMap) -> BoxFuture<'a, Result<()>> {
-        Box::pin(self.manager.authorize(headers, None))
-    }
-
-    fn authenticate_within<'a>(
-        &'a self,
-        headers: &'a mut HeaderMap,
-        timeout: Option<Duration>,
-    ) -> BoxFuture<'a, Result<()>> {
-        Box::pin(self.manager.authorize(headers, timeout))
-    }
-}
-
 /// Builds an [`IamAuthenticator`].
 pub struct IamAuthenticatorBuilder {
     api_key: Secret,
     url: Option<String>,
     client: Option<(String, Secret)>,
     scope: Option<String>,
-    disable_ssl_verification: bool,
-    timeout: Option<Duration>,
-    connect_timeout: Duration,
-    clock: Arc<dyn Clock>,
+    service: ServiceSettings,
 }
 
 impl fmt::Debug for IamAuthenticatorBuilder {
@@ -141,29 +115,7 @@ impl IamAuthenticatorBuilder {
         self
     }
 
-    /// Accepts any TLS certificate from the token service (test installations only).
-    pub fn disable_ssl_verification(mut self, disable: bool) -> Self {
-        self.disable_ssl_verification = disable;
-        self
-    }
-
-    /// Limit on one token request. Without it, the timeout of the client whose call starts
-    /// the request applies.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// The clock token lifetimes are measured with.
-    pub fn clock(mut self, clock: impl Clock) -> Self {
-        self.clock = Arc::new(clock);
-        self
-    }
+    token_service_setters!();
 
     pub fn build(self) -> Result<IamAuthenticator> {
         if self.api_key.expose().trim().is_empty() {
@@ -181,26 +133,21 @@ impl IamAuthenticatorBuilder {
             }
         };
         let base = self.url.as_deref().unwrap_or(DEFAULT_IAM_URL);
-        let url = super::token_endpoint_url(base, "/identity/token", "IAM")?;
-        let http = super::token_http_client(self.disable_ssl_verification, self.connect_timeout)?;
+        let endpoint = Endpoint::new("IAM", base, "/identity/token", &self.service)?;
         let fetcher = IamFetcher {
-            http,
-            timeout: self.timeout,
-            url,
+            endpoint,
             api_key: self.api_key,
             client,
             scope: self.scope,
         };
         Ok(IamAuthenticator {
-            manager: Arc::new(TokenManager::new(fetcher, self.clock)),
+            manager: Arc::new(TokenManager::new(fetcher, self.service.clock)),
         })
     }
 }
 
 pub(crate) struct IamFetcher {
-    http: reqwest::Client,
-    timeout: Option<Duration>,
-    url: String,
+    endpoint: Endpoint,
     api_key: Secret,
     client: Option<(String, Secret)>,
     scope: Option<String>,
@@ -222,7 +169,7 @@ impl IamFetcher {
         secrets
     }
 
-    async fn fetch_token(&self, now: SystemTime) -> Result<Token> {
+    async fn fetch_token(&self, now: SystemTime, limit: Option<Duration>) -> Result<Token> {
         let mut form = vec![
             ("grant_type", GRANT_TYPE),
             ("apikey", self.api_key.expose()),
@@ -231,21 +178,14 @@ impl IamFetcher {
         if let Some(scope) = &self.scope {
             form.push(("scope", scope));
         }
-        let mut request = self
-            .http
-            .post(&self.url)
-            .header(ACCEPT, "application/json")
-            .form(&form);
+        let mut request = self.endpoint.post().form(&form);
         if let Some((id, secret)) = &self.client {
             request = request.basic_auth(id, Some(secret.expose()));
         }
-        let secrets = self.secrets();
-        let response = request
-            .send()
-            .instrument(tracing::debug_span!("token", service = "IAM", url = %self.url))
-            .await
-            .map_err(|e| service_error("IAM", e, &secrets))?;
-        let body = read_answer("IAM", response, &secrets).await?;
+        let body = self
+            .endpoint
+            .exchange(request, limit, &self.secrets())
+            .await?;
         let token: IamToken = serde_json::from_slice(&body).map_err(|e| {
             Error::Authentication(format!(
                 "the IAM token service answered with something that is not a token: {e}"
@@ -271,17 +211,6 @@ impl IamFetcher {
 
 impl Fetch for IamFetcher {
     fn fetch(&self, now: SystemTime, limit: Option<Duration>) -> BoxFuture<'_, Result<Token>> {
-        Box::pin(async move {
-            match self.timeout.or(limit) {
-                Some(limit) => tokio::time::timeout(limit, self.fetch_token(now))
-                    .await
-                    .unwrap_or_else(|_| {
-                        Err(Error::Timeout(
-                            format!("the IAM token service did not answer within {limit:?}").into(),
-                        ))
-                    }),
-                None => self.fetch_token(now).await,
-            }
-        })
+        Box::pin(self.fetch_token(now, limit))
     }
 }

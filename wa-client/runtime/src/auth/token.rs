@@ -7,7 +7,9 @@ use base64::Engine;
 use futures::FutureExt;
 use futures::future::{BoxFuture, Shared};
 
-use crate::clock::Clock;
+use tracing::Instrument;
+
+use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
@@ -83,6 +85,106 @@ fn jwt_claims(token: &str) -> Option<serde_json::Map<String, serde_json::Value>>
 pub(crate) trait Fetch: Send + Sync + 'static {
     /// `limit` bounds the token request when the authenticator sets no timeout of its own.
     fn fetch(&self, now: SystemTime, limit: Option<Duration>) -> BoxFuture<'_, Result<Token>>;
+}
+
+/// A token service's settings, as its authenticator's builder collects them.
+pub(crate) struct ServiceSettings {
+    pub(crate) disable_ssl_verification: bool,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+impl Default for ServiceSettings {
+    fn default() -> Self {
+        ServiceSettings {
+            disable_ssl_verification: false,
+            timeout: None,
+            connect_timeout: Duration::from_secs(10),
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+/// Where and how tokens are asked for: one token service's URL, HTTP client and timeout.
+pub(crate) struct Endpoint {
+    /// The service's name in messages and logs.
+    pub(crate) service: &'static str,
+    pub(crate) url: String,
+    http: reqwest::Client,
+    timeout: Option<Duration>,
+}
+
+impl Endpoint {
+    /// `path` is appended to `base` unless it already ends so.
+    pub(crate) fn new(
+        service: &'static str,
+        base: &str,
+        path: &str,
+        settings: &ServiceSettings,
+    ) -> Result<Self> {
+        let base = base.trim_end_matches('/');
+        let url = if base.ends_with(path) {
+            base.to_owned()
+        } else {
+            format!("{base}{path}")
+        };
+        url::Url::parse(&url).map_err(|e| {
+            Error::Configuration(format!("the {service} URL `{url}` is not a valid URL: {e}"))
+        })?;
+        // The overall limit is set per fetch.
+        let http = reqwest::Client::builder()
+            .user_agent(crate::headers::USER_AGENT_VALUE)
+            .danger_accept_invalid_certs(settings.disable_ssl_verification)
+            .connect_timeout(settings.connect_timeout)
+            .build()
+            .map_err(|e| {
+                Error::Configuration(format!("cannot build the {service} HTTP client: {e}"))
+            })?;
+        Ok(Endpoint {
+            service,
+            url,
+            http,
+            timeout: settings.timeout,
+        })
+    }
+
+    /// A `POST` to the endpoint, asking for JSON.
+    pub(crate) fn post(&self) -> reqwest::RequestBuilder {
+        self.http
+            .post(&self.url)
+            .header(http::header::ACCEPT, "application/json")
+    }
+
+    /// Sends a token request and reads the answer's body, within the endpoint's own timeout
+    /// or else `limit`; `secrets` are kept out of every error.
+    pub(crate) async fn exchange(
+        &self,
+        request: reqwest::RequestBuilder,
+        limit: Option<Duration>,
+        secrets: &[&str],
+    ) -> Result<bytes::Bytes> {
+        let service = self.service;
+        let exchange = async {
+            let response = request
+                .send()
+                .await
+                .map_err(|e| service_error(service, e, secrets))?;
+            read_answer(service, response, secrets).await
+        }
+        .instrument(tracing::debug_span!("token", service, url = %self.url));
+        match self.timeout.or(limit) {
+            Some(limit) => tokio::time::timeout(limit, exchange)
+                .await
+                .unwrap_or_else(|_| {
+                    Err(Error::Timeout(
+                        format!("the {service} token service did not answer within {limit:?}")
+                            .into(),
+                    ))
+                }),
+            None => exchange.await,
+        }
+    }
 }
 
 /// A failed fetch, kept so that callers who waited for it share its outcome instead of
@@ -292,7 +394,7 @@ fn replace_whole(text: &str, secret: &str) -> String {
 }
 
 /// A token service's failure as an error of this crate, secrets removed.
-pub(crate) fn service_error(service: &str, e: reqwest::Error, secrets: &[&str]) -> Error {
+fn service_error(service: &str, e: reqwest::Error, secrets: &[&str]) -> Error {
     // Only the quoted part is redacted: a short secret must not scramble our own words.
     let mut quoted = e.to_string();
     let mut source = std::error::Error::source(&e);
@@ -313,7 +415,7 @@ pub(crate) fn service_error(service: &str, e: reqwest::Error, secrets: &[&str]) 
 
 /// Reads a token service's answer: its body on success, an authentication error naming
 /// the status and the service's message otherwise.
-pub(crate) async fn read_answer(
+async fn read_answer(
     service: &str,
     response: reqwest::Response,
     secrets: &[&str],
