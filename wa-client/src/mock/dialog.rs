@@ -36,19 +36,7 @@ pub(crate) const MENU: [(&str, &str); 4] = [
 /// Runs one turn: counts it in `context.global.system.turn_count`, sets
 /// `context.global.session_id`, and answers `text`.
 pub(crate) fn turn(context: &mut Value, text: Option<&str>, session_id: &str) -> Turn {
-    let global = object_at(context, &["global"]);
-    global.insert("session_id".into(), Value::String(session_id.to_owned()));
-    let system = object_at(context, &["global", "system"]);
-    let count = system
-        .get("turn_count")
-        .and_then(Value::as_i64)
-        .unwrap_or(0)
-        .saturating_add(1);
-    system.insert("turn_count".into(), count.into());
-    system
-        .entry("session_start_time")
-        .or_insert_with(|| Value::String(chrono::Utc::now().to_rfc3339()));
-
+    let count = count_turn(context, session_id);
     let words = words(text.unwrap_or(""));
     let has = |w: &str| words.iter().any(|x| x == w);
     let name = object_at(context, &["skills", MAIN_SKILL, "user_defined"])
@@ -84,62 +72,13 @@ pub(crate) fn turn(context: &mut Value, text: Option<&str>, session_id: &str) ->
         return reply("greeting", vec![text_item(&text)]);
     }
     if has("help") || has("menu") || has("options") {
-        let options = MENU
-            .iter()
-            .map(|(label, input)| {
-                DialogNodeOutputOptionsElement::new(
-                    (*label).to_owned(),
-                    DialogNodeOutputOptionsElementValue {
-                        input: Some(MessageInput {
-                            text: Some((*input).to_owned()),
-                            ..MessageInput::default()
-                        }),
-                        ..Default::default()
-                    },
-                )
-            })
-            .collect();
-        let menu =
-            RuntimeResponseGeneric::Option(RuntimeResponseGenericRuntimeResponseTypeOption {
-                preference: Some(RuntimeResponseGenericRuntimeResponseTypeOptionPreference::Button),
-                ..RuntimeResponseGenericRuntimeResponseTypeOption::new(
-                    "Here is what I can do:".to_owned(),
-                    options,
-                )
-            });
-        return reply("help", vec![menu]);
+        return reply("help", vec![help_menu()]);
     }
     if has("order") || has("orders") {
-        return reply(
-            "order_status",
-            vec![
-                text_item("Let me look up your order."),
-                RuntimeResponseGeneric::Pause(RuntimeResponseGenericRuntimeResponseTypePause {
-                    typing: Some(true),
-                    ..RuntimeResponseGenericRuntimeResponseTypePause::new(1500)
-                }),
-                text_item("Order 1042 shipped yesterday and arrives tomorrow."),
-            ],
-        );
+        return reply("order_status", order_status());
     }
     if has("pin") || has("keypad") {
-        let mut parameters = Map::new();
-        parameters.insert("count".into(), 4.into());
-        parameters.insert("termination_key".into(), "#".into());
-        let collect = RuntimeResponseGeneric::Dtmf(RuntimeResponseGenericRuntimeResponseTypeDtmf {
-            command_info: Some(DtmfCommandInfo {
-                parameters: Some(parameters),
-                ..DtmfCommandInfo::new(DtmfCommandInfoType::Collect)
-            }),
-            ..Default::default()
-        });
-        return reply(
-            "enter_pin",
-            vec![
-                text_item("Please type your 4-digit PIN on the keypad, then press #."),
-                collect,
-            ],
-        );
+        return reply("enter_pin", pin_entry());
     }
     if has("turn") || has("turns") {
         return reply(
@@ -158,14 +97,7 @@ pub(crate) fn turn(context: &mut Value, text: Option<&str>, session_id: &str) ->
         );
     }
     if has("bye") || has("goodbye") {
-        let text = match name {
-            Some(name) => format!("Goodbye, {name}!"),
-            None => "Goodbye!".to_owned(),
-        };
-        let end = RuntimeResponseGeneric::EndSession(
-            RuntimeResponseGenericRuntimeResponseTypeEndSession::default(),
-        );
-        return reply("goodbye", vec![text_item(&text), end]);
+        return reply("goodbye", goodbye(name.as_deref()));
     }
     Turn {
         generic: vec![text_item(
@@ -173,6 +105,92 @@ pub(crate) fn turn(context: &mut Value, text: Option<&str>, session_id: &str) ->
         )],
         intents: Vec::new(),
     }
+}
+
+/// Counts this turn in the context's `global.system` (starting the session's clock on the
+/// first) and records the session id; returns the turn's number.
+fn count_turn(context: &mut Value, session_id: &str) -> i64 {
+    let global = object_at(context, &["global"]);
+    global.insert("session_id".into(), Value::String(session_id.to_owned()));
+    let system = object_at(context, &["global", "system"]);
+    let count = system
+        .get("turn_count")
+        .and_then(Value::as_i64)
+        .unwrap_or(0)
+        .saturating_add(1);
+    system.insert("turn_count".into(), count.into());
+    system
+        .entry("session_start_time")
+        .or_insert_with(|| Value::String(chrono::Utc::now().to_rfc3339()));
+    count
+}
+
+/// The menu: an option per rule, whose value is the input that triggers it.
+fn help_menu() -> RuntimeResponseGeneric {
+    let options = MENU
+        .iter()
+        .map(|(label, input)| {
+            DialogNodeOutputOptionsElement::new(
+                (*label).to_owned(),
+                DialogNodeOutputOptionsElementValue {
+                    input: Some(MessageInput {
+                        text: Some((*input).to_owned()),
+                        ..MessageInput::default()
+                    }),
+                    ..Default::default()
+                },
+            )
+        })
+        .collect();
+    RuntimeResponseGeneric::Option(RuntimeResponseGenericRuntimeResponseTypeOption {
+        preference: Some(RuntimeResponseGenericRuntimeResponseTypeOptionPreference::Button),
+        ..RuntimeResponseGenericRuntimeResponseTypeOption::new(
+            "Here is what I can do:".to_owned(),
+            options,
+        )
+    })
+}
+
+/// Two texts with a typing pause between them.
+fn order_status() -> Vec<RuntimeResponseGeneric> {
+    vec![
+        text_item("Let me look up your order."),
+        RuntimeResponseGeneric::Pause(RuntimeResponseGenericRuntimeResponseTypePause {
+            typing: Some(true),
+            ..RuntimeResponseGenericRuntimeResponseTypePause::new(1500)
+        }),
+        text_item("Order 1042 shipped yesterday and arrives tomorrow."),
+    ]
+}
+
+/// A prompt and a DTMF command collecting four digits ended by `#`.
+fn pin_entry() -> Vec<RuntimeResponseGeneric> {
+    let mut parameters = Map::new();
+    parameters.insert("count".into(), 4.into());
+    parameters.insert("termination_key".into(), "#".into());
+    let collect = RuntimeResponseGeneric::Dtmf(RuntimeResponseGenericRuntimeResponseTypeDtmf {
+        command_info: Some(DtmfCommandInfo {
+            parameters: Some(parameters),
+            ..DtmfCommandInfo::new(DtmfCommandInfoType::Collect)
+        }),
+        ..Default::default()
+    });
+    vec![
+        text_item("Please type your 4-digit PIN on the keypad, then press #."),
+        collect,
+    ]
+}
+
+/// A farewell, by name when known, and the end of the session.
+fn goodbye(name: Option<&str>) -> Vec<RuntimeResponseGeneric> {
+    let text = match name {
+        Some(name) => format!("Goodbye, {name}!"),
+        None => "Goodbye!".to_owned(),
+    };
+    let end = RuntimeResponseGeneric::EndSession(
+        RuntimeResponseGenericRuntimeResponseTypeEndSession::default(),
+    );
+    vec![text_item(&text), end]
 }
 
 fn reply(intent: &str, generic: Vec<RuntimeResponseGeneric>) -> Turn {
