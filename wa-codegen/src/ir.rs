@@ -159,7 +159,35 @@ pub struct Operation {
     /// For list operations: how to walk every page.
     pub pagination: Option<Pagination>,
     /// Error statuses (`404`, `4XX`, `default`) with the model their body carries.
-    pub errors: Vec<(String, TypeRef)>,
+    pub errors: Vec<ErrorAnswer>,
+}
+
+/// An error status of an operation and the JSON model its body carries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorAnswer {
+    pub status: ResponseStatus,
+    pub body: TypeRef,
+}
+
+/// The statuses one response of the spec covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseStatus {
+    /// One status, `404`.
+    Code(u16),
+    /// A class, `4XX`: the first digit.
+    Range(u16),
+    /// Every status the others do not list.
+    Default,
+}
+
+impl std::fmt::Display for ResponseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Code(code) => write!(f, "{code}"),
+            Self::Range(class) => write!(f, "{class}XX"),
+            Self::Default => f.write_str("default"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -426,7 +454,7 @@ impl Operation {
             }
             Success::Empty | Success::Binary => {}
         }
-        out.extend(self.errors.iter_mut().map(|(_, ty)| ty));
+        out.extend(self.errors.iter_mut().map(|e| &mut e.body));
         if let Some(p) = &mut self.pagination {
             out.push(&mut p.item_type);
         }

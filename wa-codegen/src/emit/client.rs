@@ -142,12 +142,22 @@ impl Emitter<'_> {
                 doc.push_str(&format!("\n- `{name}`: {text}"));
             }
         }
-        if !op.errors.is_empty() {
-            doc.push_str("\n\nError answers (read with `HttpError::json`):");
-            for (status, ty) in &op.errors {
-                let t = crate::format_tokens_inline(&self.rust_type(ty, &models));
-                doc.push_str(&format!("\n- `{status}`: `{t}`"));
+        // One line per body type, its statuses together: specs mostly give every error
+        // status the same model.
+        let mut errors: Vec<(&TypeRef, Vec<String>)> = Vec::new();
+        for e in &op.errors {
+            match errors.iter_mut().find(|(body, _)| **body == e.body) {
+                Some((_, statuses)) => statuses.push(e.status.to_string()),
+                None => errors.push((&e.body, vec![e.status.to_string()])),
             }
+        }
+        for (i, (body, statuses)) in errors.iter().enumerate() {
+            let t = crate::format_tokens_inline(&self.rust_type(body, &models));
+            let lead = if i == 0 { "\n\nErrors" } else { ";" };
+            doc.push_str(&format!("{lead} {}: `{t}`", statuses.join(", ")));
+        }
+        if !errors.is_empty() {
+            doc.push_str(" (read with `HttpError::json`).");
         }
         let doc = doc_attrs(Some(&doc));
         let required = self.required_args(op, &models, &TokenStream::new());

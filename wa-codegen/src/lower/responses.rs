@@ -6,7 +6,7 @@ use openapiv3::{ReferenceOr, SchemaKind, StatusCode, Type};
 use super::requests::is_json;
 use super::schemas::SchemaRef;
 use super::{Lowerer, resolve};
-use crate::ir::{Sequence, StatusBody, Success, TypeRef};
+use crate::ir::{ErrorAnswer, ResponseStatus, Sequence, StatusBody, Success, TypeRef};
 use crate::names::type_name;
 use crate::passes::v32::ITEMS;
 use crate::pointer::Pointer;
@@ -145,7 +145,7 @@ impl<'a> Lowerer<'a, '_> {
         responses: &'a openapiv3::Responses,
         pointer: &Pointer,
         pascal: &str,
-    ) -> Vec<(String, TypeRef)> {
+    ) -> Vec<ErrorAnswer> {
         let is_success =
             |c: &StatusCode| matches!(c, StatusCode::Code(200..=299) | StatusCode::Range(2));
         let has_success = responses.responses.keys().any(is_success);
@@ -153,22 +153,29 @@ impl<'a> Lowerer<'a, '_> {
             .responses
             .iter()
             .filter(|(code, _)| !is_success(code))
-            .map(|(code, r)| (code.to_string(), r))
+            .map(|(code, r)| {
+                let status = match *code {
+                    StatusCode::Code(code) => ResponseStatus::Code(code),
+                    StatusCode::Range(class) => ResponseStatus::Range(class),
+                };
+                (status, r)
+            })
             .chain(
                 responses
                     .default
                     .iter()
                     .filter(|_| has_success)
-                    .map(|r| ("default".to_owned(), r)),
+                    .map(|r| (ResponseStatus::Default, r)),
             );
         let mut out = Vec::new();
-        for (code, response) in errors {
+        for (status, response) in errors {
+            let code = status.to_string();
             let at = pointer.push(&code);
             let hint = format!("{pascal}{}", type_name(&code));
-            if let Success::Json(ty) | Success::JsonOrBinary(ty) =
+            if let Success::Json(body) | Success::JsonOrBinary(body) =
                 self.lower_response(response, &at, &hint)
             {
-                out.push((code, ty));
+                out.push(ErrorAnswer { status, body });
             }
         }
         out
