@@ -36,3 +36,9 @@ pub mod streams_and_binary {
 pub mod sessions_only {
     wa_runtime::include_api!("../spec/assistant-v2.yaml", tags = ["sessions"]);
 }
+
+/// Through `wa_client` alone: the re-exported macro, told to name the runtime by the crate
+/// that re-exports it, as a crate depending only on wa-client writes it.
+pub mod via_wa_client {
+    wa_client::include_api!("specs/constructs/pets.yaml", runtime = wa_client);
+}

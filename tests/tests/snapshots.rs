@@ -73,3 +73,18 @@ fn sessions_only_by_tag() {
     assert!(!models.contains(&"StatefulMessageResponse"), "{models:?}");
     assert!(models.len() < whole.types.len() / 4, "{models:?}");
 }
+
+/// `Config::runtime_path` (the macro's `runtime = ...`): generated code names that crate and
+/// never `wa_runtime`, so a crate depending only on the re-exporting crate compiles it.
+#[test]
+fn runtime_path_is_the_only_runtime_named() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let source = std::fs::read_to_string(root.join("../spec/assistant-v2.yaml")).unwrap();
+    let code = wa_codegen::Config::new()
+        .runtime_path(syn::parse_quote!(::wa_client))
+        .expand("assistant-v2.yaml", &source)
+        .unwrap();
+    assert!(!code.contains("wa_runtime"), "{code}");
+    assert!(code.contains("::wa_client::__private::serde"));
+    assert!(code.contains("::wa_client::Runtime::new("));
+}

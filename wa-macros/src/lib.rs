@@ -19,7 +19,10 @@ use syn::{Ident, LitStr, Token, bracketed};
 ///
 /// The path is relative to the calling crate's `Cargo.toml`. Options:
 /// - `tags = [...]`: only operations with one of these tags;
-/// - `operations = [...]`: only these operationIds (together with `tags`: either matches).
+/// - `operations = [...]`: only these operationIds (together with `tags`: either matches);
+/// - `runtime = path`: the crate generated code calls, `wa_runtime` unless given: a crate
+///   that re-exports the runtime (`wa_client`) lets its users depend on it alone:
+///   `wa_client::include_api!("spec/my-api.yaml", runtime = wa_client)`.
 ///
 /// With a filter, only the models the kept operations use are generated.
 #[proc_macro]
@@ -44,6 +47,7 @@ struct Input {
     path: LitStr,
     tags: Option<Vec<String>>,
     operations: Option<Vec<String>>,
+    runtime: Option<syn::Path>,
 }
 
 impl Parse for Input {
@@ -53,6 +57,7 @@ impl Parse for Input {
             path,
             tags: None,
             operations: None,
+            runtime: None,
         };
         while !input.is_empty() {
             input.parse::<Token![,]>()?;
@@ -61,6 +66,10 @@ impl Parse for Input {
             }
             let key: Ident = input.parse()?;
             input.parse::<Token![=]>()?;
+            if key == "runtime" {
+                parsed.runtime = Some(input.parse()?);
+                continue;
+            }
             let content;
             bracketed!(content in input);
             let values: Punctuated<LitStr, Token![,]> =
@@ -72,7 +81,9 @@ impl Parse for Input {
                 other => {
                     return Err(syn::Error::new(
                         key.span(),
-                        format!("unknown option `{other}`: expected `tags` or `operations`"),
+                        format!(
+                            "unknown option `{other}`: expected `tags`, `operations` or `runtime`"
+                        ),
                     ));
                 }
             }
@@ -108,6 +119,9 @@ fn expand(input: &Input) -> proc_macro2::TokenStream {
     }
     if let Some(ops) = &input.operations {
         config = config.only_operations(ops.clone());
+    }
+    if let Some(runtime) = &input.runtime {
+        config = config.runtime_path(runtime.clone());
     }
     let generated = match config.generate(&label, &source) {
         Ok(tokens) => tokens,
