@@ -209,7 +209,7 @@ async fn awkward_names_reach_the_wire_unchanged() {
         .mount(&server).await;
     let client = names::Client::new(config(&server)).unwrap();
     let params = names::models::GetV1ThingsByThingIdSubItemsParams {
-        type_: Some("lower".into()),
+        r#type: Some("lower".into()),
         type_2: Some("Upper".into()),
         session: Some("abc".into()),
     };
@@ -350,7 +350,7 @@ async fn discriminators_statuses_and_shadowing_names_of_published_specs() {
     let r: pi::models::Ref =
         serde_json::from_value(json!({"$ref": "x", "answer": "true"})).unwrap();
     assert_eq!(r.answer, Some(pi::models::RefAnswer::True));
-    assert_eq!(r.ref_.as_deref(), Some("x"));
+    assert_eq!(r.r#ref.as_deref(), Some("x"));
 }
 
 #[tokio::test]

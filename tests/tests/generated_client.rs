@@ -418,7 +418,7 @@ async fn dtmf_and_end_session_items_decode_as_their_own_kinds() {
         match generic[0] {
             models::RuntimeResponseGeneric::Dtmf(d) => {
                 let info = d.command_info.as_ref().unwrap();
-                assert_eq!(info.type_, models::DtmfCommandInfoType::Send);
+                assert_eq!(info.r#type, models::DtmfCommandInfoType::Send);
                 assert_eq!(info.parameters.as_ref().unwrap()["digits"], "12#");
                 assert_eq!(d.channels.as_ref().unwrap().len(), 1);
             }
@@ -427,7 +427,7 @@ async fn dtmf_and_end_session_items_decode_as_their_own_kinds() {
         assert!(matches!(
             generic[1],
             models::RuntimeResponseGeneric::Dtmf(d)
-                if d.command_info.as_ref().unwrap().type_ == models::DtmfCommandInfoType::EnableBargeIn
+                if d.command_info.as_ref().unwrap().r#type == models::DtmfCommandInfoType::EnableBargeIn
         ));
         match generic[2] {
             models::RuntimeResponseGeneric::EndSession(e) => {

@@ -225,7 +225,7 @@ impl<'a> Chat<'a> {
                     image.source
                 )?,
                 RuntimeResponseGeneric::Dtmf(dtmf) => {
-                    let command = dtmf.command_info.as_ref().map(|c| c.type_.as_str());
+                    let command = dtmf.command_info.as_ref().map(|c| c.r#type.as_str());
                     writeln!(
                         out,
                         "assistant> (keypad: {}; a phone integration would act on it)",

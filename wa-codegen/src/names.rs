@@ -20,6 +20,9 @@ fn words(name: &str) -> String {
         .collect()
 }
 
+/// Keywords that cannot be raw identifiers: these take a trailing `_` instead.
+const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
+
 fn fix_start(mut ident: String, fallback: &str) -> String {
     if ident.is_empty() {
         return fallback.to_owned();
@@ -40,13 +43,28 @@ fn fix_start(mut ident: String, fallback: &str) -> String {
     ident
 }
 
+/// A keyword as a raw identifier (`r#type`), as prost names fields: the name stays what the
+/// spec says. The few keywords that cannot be raw keep the trailing `_`.
+fn raw(ident: String) -> String {
+    match ident.strip_suffix('_') {
+        Some(word) if KEYWORDS.contains(&word) && !NOT_RAW.contains(&word) => format!("r#{word}"),
+        _ => ident,
+    }
+}
+
 /// `session_response` → `SessionResponse`; never empty, never a keyword.
 pub fn type_name(name: &str) -> String {
     fix_start(words(name).to_upper_camel_case(), "Value")
 }
 
-/// `assistantId` → `assistant_id`; never empty, never a keyword.
+/// `assistantId` → `assistant_id`, `type` → `r#type`; never empty, never a bare keyword.
 pub fn field_name(name: &str) -> String {
+    raw(method_name(name))
+}
+
+/// Like [`field_name`], but `type` → `type_`: method names are the stem of others
+/// (`<name>_all`, `with_<name>`), which a raw identifier cannot be.
+pub fn method_name(name: &str) -> String {
     fix_start(words(name).to_snake_case(), "value")
 }
 
@@ -62,11 +80,13 @@ impl Namespace {
         Self::default()
     }
 
-    /// Claims `name`, or `name2`, `name3`, ... (`name_2` for snake-case names).
+    /// Claims `name`, or `name2`, `name3`, ... (`name_2` for snake-case names, `type_2` for
+    /// `r#type`).
     pub fn claim(&mut self, name: &str) -> String {
         if self.taken.insert(name.to_owned()) {
             return name.to_owned();
         }
+        let name = name.strip_prefix("r#").unwrap_or(name);
         // `foo_bar` → `foo_bar_2`, `type_` → `type_2`, `FooBar` → `FooBar2`.
         let sep = if name.ends_with('_') {
             ""
@@ -96,7 +116,8 @@ mod tests {
         assert_eq!(type_name("en-gb"), "EnGb");
         assert_eq!(type_name("2xx"), "V2xx");
         assert_eq!(type_name(""), "Value");
-        assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("type"), "r#type");
+        assert_eq!(method_name("type"), "type_");
         assert_eq!(field_name("assistantId"), "assistant_id");
         assert_eq!(field_name("@context.id"), "context_id");
         assert_eq!(field_name("123"), "_123");
@@ -114,6 +135,8 @@ mod tests {
         assert_eq!(ns.claim("foo_bar"), "foo_bar_2");
         assert_eq!(ns.claim("type_"), "type_");
         assert_eq!(ns.claim("type_"), "type_2");
+        assert_eq!(ns.claim("r#match"), "r#match");
+        assert_eq!(ns.claim("r#match"), "match_2");
     }
 }
 

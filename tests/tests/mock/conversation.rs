@@ -384,7 +384,7 @@ async fn the_stand_in_asks_for_a_pin_with_a_dtmf_collect_item() {
         panic!("{generic:?}");
     };
     let info = dtmf.command_info.as_ref().unwrap();
-    assert_eq!(info.type_.as_str(), "collect");
+    assert_eq!(info.r#type.as_str(), "collect");
     assert_eq!(info.parameters.as_ref().unwrap()["count"], 4);
     assert!(!conversation.has_ended(), "dtmf does not end anything");
 

@@ -26,7 +26,7 @@ impl Emitter<'_> {
             quote! { runtime.declare_global(#location, #wire, #default); }
         });
         let setters = api.globals.iter().map(|g| {
-        let setter = format_ident!("with_{}", g.rust_name);
+        let setter = format_ident!("with_{}", g.rust_name.trim_start_matches("r#"));
         let location = self.location(g.location);
         let wire = &g.wire_name;
         let mut doc = format!(" Sets `{wire}`, sent with every call.");

@@ -12,7 +12,7 @@ use crate::ir::{
     GlobalParam, HttpMethod, Operation, Pagination, ParamLocation, ParamsStruct, PathPart,
     PathTemplate, Success, TypeId, TypeKind, TypeRef,
 };
-use crate::names::{Namespace, field_name, type_name};
+use crate::names::{Namespace, method_name, type_name};
 use crate::passes::v32::OPERATIONS;
 use crate::pointer::{Pointer, unescape};
 
@@ -90,7 +90,10 @@ impl<'a> Lowerer<'a, '_> {
                         default: p.default.clone(),
                         doc: p.param.doc.clone(),
                     });
-                    methods.reserve(&format!("with_{}", p.param.rust_name));
+                    methods.reserve(&format!(
+                        "with_{}",
+                        p.param.rust_name.trim_start_matches("r#")
+                    ));
                 }
             }
             lowered.push((found, params));
@@ -123,8 +126,8 @@ impl<'a> Lowerer<'a, '_> {
                 .operation_id
                 .clone()
                 .unwrap_or_else(|| derived_name(&found.method, found.path));
-            let method_name = methods.claim(&field_name(&id));
-            let lowered = self.lower_operation(found, params, id, method_name);
+            let method = methods.claim(&method_name(&id));
+            let lowered = self.lower_operation(found, params, id, method);
             for extra in sibling_methods(&lowered) {
                 methods.reserve(&extra);
             }
