@@ -1,14 +1,16 @@
 //! Stage 1: spec text → `openapiv3::OpenAPI`, with positions for every node. OpenAPI 3.1
-//! is rewritten to its 3.0 equivalent first (see `passes`).
+//! and 3.2 and Swagger 2.0 are rewritten to their 3.0 equivalent first (see `passes`).
 
 use openapiv3::OpenAPI;
 use serde_json::Value;
 
 use crate::diagnostics::{Ctxt, Diagnostics};
+use crate::passes::Version;
 use crate::pointer::Pointer;
 
 /// Parses `source` (named `file` in messages) on its own, for callers outside the
-/// pipeline (benchmarks). Reads OpenAPI 3.0, 3.1 and 3.2 (as their 3.0 equivalent).
+/// pipeline (benchmarks). Reads OpenAPI 3.0, and 3.1, 3.2 and Swagger 2.0 as their 3.0
+/// equivalent.
 pub fn load(file: &str, source: &str) -> Result<OpenAPI, Diagnostics> {
     let cx = Ctxt::new(file);
     let api = read(&cx, source);
@@ -32,12 +34,12 @@ pub(crate) fn read(cx: &Ctxt, source: &str) -> Option<OpenAPI> {
             return None;
         }
     };
-    let v31 = check_version(cx, &value);
+    let version = check_version(cx, &value);
     if cx.has_errors() {
         cx.set_locations(locations);
         return None;
     }
-    for moved in crate::passes::downlevel(cx, &mut value, v31) {
+    for moved in crate::passes::downlevel(cx, &mut value, version) {
         locations.alias(&moved.from, &moved.to);
     }
     cx.set_locations(locations);
@@ -47,14 +49,15 @@ pub(crate) fn read(cx: &Ctxt, source: &str) -> Option<OpenAPI> {
             let pointer = pointer_under(&Pointer::root(), e.path());
             let (pointer, message) =
                 deeper(&value, &pointer).unwrap_or_else(|| (pointer, e.inner().to_string()));
-            let version = match (v31, crate::passes::v32::is_v32(&value)) {
-                (_, true) => "3.2",
-                (true, false) => "3.1",
-                (false, false) => "3.0",
+            let version = match version {
+                Version::Swagger2 => "Swagger 2.0",
+                Version::V30 => "OpenAPI 3.0",
+                Version::V31 if crate::passes::v32::is_v32(&value) => "OpenAPI 3.2",
+                Version::V31 => "OpenAPI 3.1",
             };
             cx.error(
                 &pointer,
-                format!("not a valid OpenAPI {version} document: {message}"),
+                format!("not a valid {version} document: {message}"),
             );
             None
         }
@@ -96,37 +99,46 @@ fn deeper(root: &Value, pointer: &Pointer) -> Option<(Pointer, String)> {
     }
 }
 
-/// Whether the document is OpenAPI 3.1 or 3.2 (rewritten to 3.0 before it is read);
-/// anything but 3.0, 3.1 and 3.2 is an error.
-fn check_version(cx: &Ctxt, value: &Value) -> bool {
-    match value.get("openapi") {
-        Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => return false,
+/// The version the document is written in (all but 3.0 are rewritten to 3.0 before it is
+/// read); anything but Swagger 2.0 and OpenAPI 3.0, 3.1 and 3.2 is an error.
+fn check_version(cx: &Ctxt, value: &Value) -> Version {
+    match (value.get("openapi"), value.get("swagger")) {
+        (Some(Value::String(v)), _) if v.starts_with("3.0.") || v == "3.0" => return Version::V30,
         // 3.2 is 3.1 with additions, which `passes::v32` rewrites first.
-        Some(Value::String(v))
+        (Some(Value::String(v)), _)
             if ["3.1", "3.2"]
                 .iter()
                 .any(|m| v == m || v.starts_with(&format!("{m}."))) =>
         {
-            return true;
+            return Version::V31;
         }
-        Some(other) => cx.error(
+        (Some(other), _) => cx.error(
             &Pointer::root().push("openapi"),
             format!(
                 "unsupported OpenAPI version {}: expected 3.0.x, 3.1.x or 3.2.x",
                 scalar_text(other)
             ),
         ),
-        None if value.get("swagger").is_some() => cx.error(
+        // `swagger: 2.0` unquoted is a number to YAML.
+        (None, Some(v)) if v.as_str() == Some("2.0") || v.as_f64() == Some(2.0) => {
+            return Version::Swagger2;
+        }
+        (None, Some(other)) => cx.error(
             &Pointer::root().push("swagger"),
-            "Swagger 2.0 documents are not supported: convert the document to OpenAPI 3.0",
+            format!(
+                "unsupported Swagger version {}: expected \"2.0\"",
+                scalar_text(other)
+            ),
         ),
-        None if !value.is_object() => cx.error(&Pointer::root(), "the spec must be a YAML mapping"),
-        None => cx.error(
+        (None, None) if !value.is_object() => {
+            cx.error(&Pointer::root(), "the spec must be a YAML mapping")
+        }
+        (None, None) => cx.error(
             &Pointer::root(),
             "missing `openapi` field: expected `openapi: 3.0.x`",
         ),
     }
-    false
+    Version::V30
 }
 
 fn scalar_text(v: &Value) -> String {

@@ -12,6 +12,7 @@ mod hoist;
 mod nullable;
 mod parameters;
 mod path_items;
+mod swagger2;
 mod v31;
 pub(crate) mod v32;
 
@@ -28,12 +29,27 @@ pub(crate) struct Move {
     pub to: Pointer,
 }
 
-/// Rewrites `doc` (OpenAPI 3.0, or 3.1 or 3.2 when `v31`) into what openapiv3 reads. A 3.0
-/// document only loses `{type: 'null'}` union members (a common habit that 3.0 cannot say
-/// otherwise) and gains a schema for JSON-`content` parameters; a 3.1 one becomes its 3.0
+/// The versions a document may be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Version {
+    Swagger2,
+    V30,
+    /// 3.1 or 3.2.
+    V31,
+}
+
+/// Rewrites `doc` (of `version`) into what openapiv3 reads. A 3.0 document only loses
+/// `{type: 'null'}` union members (a common habit that 3.0 cannot say otherwise) and gains
+/// a schema for JSON-`content` parameters; a 3.1 or Swagger 2.0 one becomes its 3.0
 /// equivalent, and a 3.2 one first has its additions rewritten (`v32`).
-pub(crate) fn downlevel(cx: &Ctxt, doc: &mut Value, v31: bool) -> Vec<Move> {
+pub(crate) fn downlevel(cx: &Ctxt, doc: &mut Value, version: Version) -> Vec<Move> {
     let mut moves = Vec::new();
+    if version == Version::Swagger2 {
+        swagger2::document(doc, &mut moves);
+    }
+    // The passes below start from where the 2.0 rewrite put things.
+    let rewritten = moves.len();
+    let v31 = version == Version::V31;
     let v32 = v32::is_v32(doc);
     if v32 {
         v32::before(cx, doc, &mut moves);
@@ -61,7 +77,29 @@ pub(crate) fn downlevel(cx: &Ctxt, doc: &mut Value, v31: bool) -> Vec<Move> {
     if v32 {
         v32::after(doc, &mut moves);
     }
+    let (first, later) = moves.split_at_mut(rewritten);
+    written_at(first, later);
     moves
+}
+
+/// Names the `from` of each of `later` (moves of a pass that ran after `first`'s) where the
+/// user wrote it, through `first`.
+fn written_at(first: &[Move], later: &mut [Move]) {
+    if first.is_empty() {
+        return;
+    }
+    let by_target: std::collections::HashMap<&Pointer, &Pointer> =
+        first.iter().map(|m| (&m.to, &m.from)).collect();
+    for m in later {
+        let mut p = Some(m.from.clone());
+        while let Some(at) = p {
+            if let Some(from) = by_target.get(&at) {
+                m.from = m.from.rebase(&at, from).unwrap_or_else(|| m.from.clone());
+                break;
+            }
+            p = at.parent();
+        }
+    }
 }
 
 /// The per-node rewrites, in one walk: 2020-12 keywords (3.1 only), null members and
@@ -133,7 +171,8 @@ mod tests {
             "info": {"title": "t", "version": "1"},
             "components": {"schemas": {"S": schema}},
         });
-        let moves = downlevel(&Ctxt::new("t.yaml"), &mut doc, v31);
+        let version = if v31 { Version::V31 } else { Version::V30 };
+        let moves = downlevel(&Ctxt::new("t.yaml"), &mut doc, version);
         (doc, moves)
     }
 
@@ -181,7 +220,7 @@ mod tests {
             }},
             "$defs": {"A": {"type": ["string", "null"]}}
         });
-        let moves = downlevel(&Ctxt::new("t.yaml"), &mut doc, true);
+        let moves = downlevel(&Ctxt::new("t.yaml"), &mut doc, Version::V31);
         assert_eq!(
             doc.pointer("/components/schemas/S/properties/a/$ref"),
             Some(&json!("#/components/schemas/A"))
@@ -249,7 +288,7 @@ mod tests {
                 "A": {"type": "object", "properties": {"kind": {"const": "a-kind"}}},
             }},
         });
-        downlevel(&Ctxt::new("t.yaml"), &mut doc, true);
+        downlevel(&Ctxt::new("t.yaml"), &mut doc, Version::V31);
         assert_eq!(
             doc["components"]["schemas"]["U"]["discriminator"]["mapping"],
             json!({"a-kind": "#/components/schemas/A"})
