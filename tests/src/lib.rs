@@ -28,6 +28,11 @@ pub mod pets {
     wa_runtime::include_api!("specs/constructs/pets.yaml");
 }
 
+/// Swagger 2.0, read as its OpenAPI 3.0 equivalent.
+pub mod swagger_2 {
+    wa_runtime::include_api!("specs/constructs/swagger-2.yaml");
+}
+
 pub mod streams_and_binary {
     wa_runtime::include_api!("specs/constructs/streams-and-binary.yaml");
 }

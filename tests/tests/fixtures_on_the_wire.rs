@@ -1,6 +1,7 @@
 //! Clients generated from the construct fixtures (compiled in `src/lib.rs`) on the wire:
 //! query styles, header and cookie parameters, form and multipart bodies, success answers
-//! typed per status, and error bodies read as the model the spec gives.
+//! typed per status, and error bodies read as the model the spec gives; the Swagger 2.0
+//! fixture's bodies, forms, file uploads and collection formats.
 
 use std::collections::HashMap;
 
@@ -897,5 +898,187 @@ async fn a_querystring_parameter_is_the_whole_query_string() {
             Some("author=ann&year=2024".to_owned()),
             Some("%7B%22limit%22%3A2%7D".to_owned()),
         ]
+    );
+}
+
+/// The Swagger 2.0 fixture's client, at `basePath` on `server`.
+fn kennel(server: &MockServer) -> wa_tests::swagger_2::Client {
+    let config = Config::builder()
+        .service_url(format!("{}/kennel", server.uri()))
+        .authenticator(NoAuth)
+        .build()
+        .unwrap();
+    wa_tests::swagger_2::Client::new(config).unwrap()
+}
+
+#[test]
+fn swagger_2_host_base_path_and_scheme_are_the_default_url() {
+    assert_eq!(
+        wa_tests::swagger_2::Client::DEFAULT_SERVICE_URL,
+        "http://localhost/kennel"
+    );
+}
+
+#[tokio::test]
+async fn swagger_2_collection_formats_in_the_query() {
+    use wa_tests::swagger_2::models as m;
+    let server = answering(
+        "GET",
+        "/kennel/dogs",
+        ResponseTemplate::new(200).set_body_json(json!([
+            {"id": 1, "name": "Rex", "owner": null, "nickname": null, "pet": {"kind": "Cat", "lives": 9}}
+        ])),
+    )
+    .await;
+    let params = m::ListDogsParams {
+        x_request_id: Some("r-1".into()),
+        page_size: Some(5),
+        ids: Some(vec![1, 2]),
+        words: Some(vec!["a".into(), "b".into()]),
+        cells: Some(vec!["c".into(), "d".into()]),
+        flags: Some(vec!["x".into(), "y".into()]),
+        tags: Some(vec!["t1".into(), "t2".into()]),
+        size: Some(m::ListDogsSize::Large),
+    };
+    let dogs = kennel(&server)
+        .list_dogs(&params)
+        .await
+        .unwrap()
+        .into_body();
+    let sent = only_request(&server).await;
+    let pairs: Vec<(String, String)> = sent.url.query_pairs().into_owned().collect();
+    let expected = [
+        ("page_size", "5"),
+        ("ids", "1,2"),
+        ("words", "a b"),
+        ("cells", "c\td"),
+        ("flags", "x|y"),
+        ("tags", "t1"),
+        ("tags", "t2"),
+        ("size", "large"),
+    ]
+    .map(|(k, v)| (k.to_owned(), v.to_owned()));
+    assert_eq!(pairs, expected);
+    assert_eq!(sent.headers.get("x-request-id").unwrap(), "r-1");
+    // `x-nullable` and a 3.1-style type list both read `null` as a value of its own.
+    assert_eq!(dogs[0].owner, Some(None));
+    assert_eq!(dogs[0].nickname, Some(None));
+    assert_eq!(dogs[0].chip, None);
+    // A 2.0 discriminator tags the members with their definition names.
+    assert_eq!(
+        dogs[0].pet,
+        Some(m::Pet::Cat(m::Cat {
+            lives: Some(9),
+            ..Default::default()
+        }))
+    );
+}
+
+#[tokio::test]
+async fn swagger_2_body_parameter_and_shared_error_response() {
+    use wa_tests::swagger_2::models as m;
+    let server = answering(
+        "POST",
+        "/kennel/dogs",
+        ResponseTemplate::new(201).set_body_json(json!({"id": 7, "name": "Rex"})),
+    )
+    .await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(503).set_body_json(json!({"message": "asleep", "code": 9})),
+        )
+        .mount(&server)
+        .await;
+    let client = kennel(&server);
+    let dog = m::Dog {
+        chip: Some(None),
+        ..m::Dog::new("Rex".into())
+    };
+    let added = client
+        .add_dog(&Default::default(), &dog)
+        .await
+        .unwrap()
+        .into_body();
+    assert_eq!(added.id, Some(7));
+    let sent: serde_json::Value = server.received_requests().await.unwrap()[0]
+        .body_json()
+        .unwrap();
+    assert_eq!(sent, json!({"name": "Rex", "chip": null}));
+
+    // The root's `responses` are the error models of the operations that refer to them.
+    let err = client.list_dogs(&Default::default()).await.unwrap_err();
+    let problem: m::Problem = err.as_http().unwrap().json().unwrap();
+    assert_eq!(problem.message.as_deref(), Some("asleep"));
+}
+
+#[tokio::test]
+async fn swagger_2_form_data_is_url_encoded() {
+    use wa_tests::swagger_2::models as m;
+    let server = answering(
+        "POST",
+        "/kennel/dogs/3/notes",
+        ResponseTemplate::new(200).set_body_raw("noted", "text/plain"),
+    )
+    .await;
+    let body = m::AddNoteRequest {
+        stars: Some(4),
+        tags: Some(vec!["calm".into(), "a&b".into()]),
+        ..m::AddNoteRequest::new("Sat when told".into())
+    };
+    let stored = kennel(&server)
+        .add_note(3, &body)
+        .await
+        .unwrap()
+        .into_body();
+    assert_eq!(&stored[..], b"noted");
+    let sent = only_request(&server).await;
+    assert_eq!(
+        sent.headers.get("content-type").unwrap(),
+        "application/x-www-form-urlencoded"
+    );
+    assert_eq!(
+        String::from_utf8(sent.body).unwrap(),
+        "text=Sat+when+told&tags=calm&tags=a%26b&stars=4"
+    );
+}
+
+#[tokio::test]
+async fn swagger_2_file_parameter_is_a_multipart_upload() {
+    use wa_tests::swagger_2::models as m;
+    let server = answering(
+        "POST",
+        "/kennel/dogs/3/photo",
+        ResponseTemplate::new(200).set_body_json(json!({"url": "/p/3.jpg"})),
+    )
+    .await;
+    let body = m::UploadPhotoRequest {
+        caption: Some("Rex at the beach".into()),
+        ..m::UploadPhotoRequest::new(wa_client::__private::bytes::Bytes::from_static(
+            b"\xff\xd8\xff jpeg",
+        ))
+    };
+    let photo = kennel(&server)
+        .upload_photo(3, &body)
+        .await
+        .unwrap()
+        .into_body();
+    assert_eq!(photo.url, "/p/3.jpg");
+    let sent = only_request(&server).await;
+    let content_type = sent.headers.get("content-type").unwrap().to_str().unwrap();
+    assert!(
+        content_type.starts_with("multipart/form-data; boundary="),
+        "{content_type}"
+    );
+    let text = String::from_utf8_lossy(&sent.body);
+    assert!(
+        text.contains(
+            "name=\"photo\"; filename=\"photo\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        ),
+        "{text}"
+    );
+    assert!(sent.body.windows(8).any(|w| w == b"\xff\xd8\xff jpeg"));
+    assert!(
+        text.contains("name=\"caption\"\r\n\r\nRex at the beach\r\n"),
+        "{text}"
     );
 }

@@ -76,6 +76,18 @@ impl Ctxt {
         let _ = self.locations.set(locations);
     }
 
+    /// A same-document `$ref` as the user wrote it, before a rewrite moved its target
+    /// (`#/definitions/Pet` for `#/components/schemas/Pet` in a Swagger 2.0 document).
+    pub fn written_ref(&self, reference: &str) -> String {
+        let pointer = Pointer::parse(reference);
+        match (self.locations.get(), &pointer) {
+            (Some(locations), Some(pointer)) if locations.written(pointer) != *pointer => {
+                locations.written(pointer).to_string()
+            }
+            _ => reference.to_owned(),
+        }
+    }
+
     pub fn error(&self, pointer: &Pointer, message: impl Into<String>) {
         self.record(pointer, message.into(), None);
     }

@@ -212,6 +212,8 @@ pub enum QueryStyle {
     Form,
     SpaceDelimited,
     PipeDelimited,
+    /// Swagger 2.0's `collectionFormat: tsv`.
+    TabDelimited,
     DeepObject,
 }
 

@@ -18,6 +18,8 @@ pub enum QueryStyle {
     SpaceDelimited,
     /// `ids=1|2`.
     PipeDelimited,
+    /// `ids=1%092` (Swagger 2.0's `collectionFormat: tsv`; OpenAPI 3 has no such style).
+    TabDelimited,
     /// `filter[kind]=cat&filter[age]=3`.
     DeepObject,
 }
@@ -84,6 +86,7 @@ pub(crate) fn query_pairs(
             let sep = match style {
                 QueryStyle::SpaceDelimited => " ",
                 QueryStyle::PipeDelimited => "|",
+                QueryStyle::TabDelimited => "\t",
                 _ => ",",
             };
             joined(texts, sep)
@@ -285,6 +288,10 @@ mod tests {
         assert_eq!(
             query_pairs("ids", &ids, QueryStyle::PipeDelimited).unwrap(),
             [("ids".into(), "1|2".into())]
+        );
+        assert_eq!(
+            query_pairs("ids", &ids, QueryStyle::TabDelimited).unwrap(),
+            [("ids".into(), "1\t2".into())]
         );
         let filter = json!({"kind": "cat", "age": {"min": 3}});
         assert_eq!(

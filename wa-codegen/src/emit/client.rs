@@ -443,6 +443,7 @@ impl Emitter<'_> {
             QueryStyle::Form => quote!(Form),
             QueryStyle::SpaceDelimited => quote!(SpaceDelimited),
             QueryStyle::PipeDelimited => quote!(PipeDelimited),
+            QueryStyle::TabDelimited => quote!(TabDelimited),
             QueryStyle::DeepObject => quote!(DeepObject),
         });
         match p.location {

@@ -146,14 +146,17 @@ pub(crate) fn follow<'s, T>(
     let mut seen = HashSet::new();
     loop {
         let Some(name) = reference.strip_prefix(&prefix) else {
-            cx.error(pointer, ref_problem(reference, section));
+            cx.error(pointer, ref_problem(&cx.written_ref(reference), section));
             return None;
         };
         let name = unescape(name);
         if !seen.insert(name.clone()) {
             cx.error(
                 pointer,
-                format!("`$ref: {reference}` refers to itself in a cycle"),
+                format!(
+                    "`$ref: {}` refers to itself in a cycle",
+                    cx.written_ref(reference)
+                ),
             );
             return None;
         }
@@ -164,7 +167,8 @@ pub(crate) fn follow<'s, T>(
                 cx.error(
                     pointer,
                     format!(
-                        "unresolvable `$ref: {reference}`: no such {}",
+                        "unresolvable `$ref: {}`: no such {}",
+                        cx.written_ref(reference),
                         singular(section)
                     ),
                 );

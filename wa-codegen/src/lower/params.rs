@@ -191,7 +191,11 @@ fn location_of(param: &Parameter) -> (&ParameterData, ParamLocation, Option<Quer
             let explode = parameter_data
                 .explode
                 .unwrap_or(matches!(style, openapiv3::QueryStyle::Form));
+            // Swagger 2.0's tab-separated lists, which 3.0 cannot say (`passes::swagger2`).
+            let tabs = parameter_data.extensions.get("x-collection-format")
+                == Some(&serde_json::json!("tsv"));
             let style = match style {
+                _ if tabs => Some(QueryStyle::TabDelimited),
                 openapiv3::QueryStyle::Form if explode => None,
                 openapiv3::QueryStyle::Form => Some(QueryStyle::Form),
                 openapiv3::QueryStyle::SpaceDelimited => Some(QueryStyle::SpaceDelimited),

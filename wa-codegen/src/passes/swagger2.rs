@@ -67,6 +67,13 @@ pub(super) fn document(doc: &mut Value, moves: &mut Vec<Move>) {
             .unwrap_or_default(),
     };
     let servers = servers(&old);
+    // Also when a section is absent: a `$ref` into it is then named as written.
+    for (old, new) in SECTIONS {
+        moves.push(Move {
+            from: Pointer::root().push(old),
+            to: Pointer::root().join(["components", new]),
+        });
+    }
     let mut out = Map::new();
     out.insert("openapi".into(), json!("3.0.3"));
     let mut components = Map::new();
@@ -75,11 +82,9 @@ pub(super) fn document(doc: &mut Value, moves: &mut Vec<Move>) {
         match key.as_str() {
             "swagger" | "host" | "basePath" | "schemes" | "consumes" | "produces" => {}
             "definitions" => {
-                section(moves, "definitions", "schemas");
                 components.insert("schemas".into(), value);
             }
             "parameters" => {
-                section(moves, "parameters", "parameters");
                 let mut kept = Map::new();
                 for (name, mut p) in object(value) {
                     // Bodies are taken into each operation that refers to them.
@@ -92,7 +97,6 @@ pub(super) fn document(doc: &mut Value, moves: &mut Vec<Move>) {
                 components.insert("parameters".into(), Value::Object(kept));
             }
             "responses" => {
-                section(moves, "responses", "responses");
                 let mut converted = Map::new();
                 for (name, mut r) in object(value) {
                     let to = Pointer::root().join(["components", "responses", &name]);
@@ -151,13 +155,6 @@ struct Root {
     produces: Vec<String>,
     /// The root's `parameters` as written, for the bodies operations refer to.
     shared: Map<String, Value>,
-}
-
-fn section(moves: &mut Vec<Move>, old: &str, new: &str) {
-    moves.push(Move {
-        from: Pointer::root().push(old),
-        to: Pointer::root().join(["components", new]),
-    });
 }
 
 fn object(value: Value) -> Map<String, Value> {
