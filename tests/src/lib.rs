@@ -24,6 +24,12 @@ pub mod published_idioms {
     wa_runtime::include_api!("specs/constructs/published-idioms.yaml");
 }
 
+/// A scalar refined through `allOf`, a response that names a request body, and schemas
+/// referred to inside other operations' answers.
+pub mod references_and_refinements {
+    wa_runtime::include_api!("specs/constructs/references-and-refinements.yaml");
+}
+
 pub mod pets {
     wa_runtime::include_api!("specs/constructs/pets.yaml");
 }
@@ -35,6 +41,12 @@ pub mod swagger_2 {
 
 pub mod streams_and_binary {
     wa_runtime::include_api!("specs/constructs/streams-and-binary.yaml");
+}
+
+/// Discriminated unions with members in place and a shared tag; `$recursiveRef` and
+/// `$dynamicRef` (OpenAPI 3.1).
+pub mod tagged_unions {
+    wa_runtime::include_api!("specs/constructs/tagged-unions.yaml");
 }
 
 /// Only the `sessions` operations of the Watson spec, and only the models they use.

@@ -898,6 +898,183 @@ async fn a_querystring_parameter_is_the_whole_query_string() {
             Some("author=ann&year=2024".to_owned()),
             Some("%7B%22limit%22%3A2%7D".to_owned()),
         ]
+
+#[tokio::test]
+async fn schemas_inside_other_answers_and_misplaced_references_decode_as_their_types() {
+    use wa_tests::references_and_refinements as rr;
+    let server = MockServer::start().await;
+    let member = json!({"id": "U42", "name": "Ada", "team": {"slug": "core", "size": 3}});
+    for (verb, at, status, body) in [
+        ("GET", "/members", 200, json!([member])),
+        (
+            "GET",
+            "/teams/core",
+            200,
+            json!({"slug": "core", "size": 3}),
+        ),
+        (
+            "POST",
+            "/incidents",
+            201,
+            json!({"title": "down", "owner": null}),
+        ),
+    ] {
+        Mock::given(method(verb))
+            .and(path(at))
+            .respond_with(ResponseTemplate::new(status).set_body_json(body))
+            .mount(&server)
+            .await;
+    }
+    let client = rr::Client::new(config(&server)).unwrap();
+    // `listMembers` answers with `getUser`'s answer schema: one type for both places, whose
+    // `id` is the scalar `UserId` refined by `allOf`.
+    let members: Vec<rr::models::GetUserResponse> =
+        client.list_members().await.unwrap().into_body();
+    let id: &rr::models::UserId = &members[0].id;
+    assert_eq!(id, "U42");
+    // `getTeam` answers with a property of that schema.
+    let team: rr::models::GetUserResponseTeam = client.get_team("core").await.unwrap().into_body();
+    assert_eq!(members[0].team.as_ref(), Some(&team));
+    assert_eq!(team.size, Some(3));
+    // The 201 names a request body; it is read as a response carrying an `Incident`, whose
+    // `owner` (a `UserId` refined as nullable) tells `null` from absent.
+    let incident = rr::models::Incident::new("down".into());
+    let created: rr::models::Incident =
+        client.create_incident(&incident).await.unwrap().into_body();
+    assert_eq!(created.owner, Some(None));
+    assert_eq!(created.title, "down");
+}
+
+#[tokio::test]
+async fn members_sharing_a_tag_written_in_place_or_recursive_decode_as_their_types() {
+    use wa_runtime::UnrecognizedReason;
+    use wa_tests::tagged_unions::{Client, models as m};
+    // As the service gives items back: an input message carries an id and a status too.
+    let answer = json!({
+        "items": [
+            {"type": "message", "id": "in1", "role": "user", "content": "hi", "status": "completed"},
+            {"type": "message", "id": "out1", "role": "assistant", "status": "completed",
+             "content": [{"text": "hello"}]},
+            {"type": "tool_call", "name": "lookup", "arguments": "{}"},
+            {"type": "message", "id": "x", "role": "robot", "content": "beep"},
+        ],
+        "actions": [
+            {"type": "click", "x": 1, "y": 2},
+            {"type": "type", "text": "abc"},
+            {"type": "wait"},
+            {"type": "scroll", "dy": 3},
+        ],
+        "filter": {"type": "and", "filters": [
+            {"key": "a", "value": 1.5},
+            {"type": "or", "filters": [{"key": "b", "value": true}]},
+        ]},
+        "outline": {"title": "1", "children": [{"title": "1.1", "children": [{"title": "1.1.1"}]}]},
+    });
+    let server = answering(
+        "POST",
+        "/conversations",
+        ResponseTemplate::new(200).set_body_json(&answer),
+    )
+    .await;
+    let client = Client::new(config(&server)).unwrap();
+    let asked = m::Conversation::new(vec![m::Item::InputMessage(m::InputMessage::new(
+        m::InputMessageRole::User,
+        "hi".into(),
+    ))]);
+    let got = client
+        .continue_conversation(&asked)
+        .await
+        .unwrap()
+        .into_body();
+    let sent: serde_json::Value =
+        serde_json::from_slice(&only_request(&server).await.body).unwrap();
+    assert_eq!(
+        sent["items"],
+        json!([{"type": "message", "role": "user", "content": "hi"}])
+    );
+
+    // Both messages carry `type: message`; `role` tells which member each is.
+    let m::Item::InputMessage(input) = &got.items[0] else {
+        panic!("{:?}", got.items[0]);
+    };
+    assert_eq!(input.role, m::InputMessageRole::User);
+    assert_eq!(input.status, Some(m::Status::Completed));
+    let m::Item::OutputMessage(output) = &got.items[1] else {
+        panic!("{:?}", got.items[1]);
+    };
+    assert_eq!(
+        (output.id.as_str(), output.content[0].text.as_str()),
+        ("out1", "hello")
+    );
+    assert!(matches!(&got.items[2], m::Item::ToolCall(call) if call.name == "lookup"));
+    // A message that fits neither is kept whole, with why each refused it.
+    let m::Item::Unknown(kept) = &got.items[3] else {
+        panic!("{:?}", got.items[3]);
+    };
+    let UnrecognizedReason::Invalid { tag, error } = &kept.reason else {
+        panic!("{:?}", kept.reason);
+    };
+    assert_eq!(tag, "message");
+    assert!(
+        error.contains("not InputMessage (`role` is `robot`)")
+            && error.contains("not OutputMessage (`role` is `robot`)"),
+        "{error}"
+    );
+
+    // Members written in place are models named after their title or union and tag.
+    assert!(matches!(
+        &got.actions.as_ref().unwrap()[0],
+        m::Action::Click(m::ActionClick { x: 1, y: 2, .. })
+    ));
+    assert!(
+        matches!(&got.actions.as_ref().unwrap()[1], m::Action::Type(m::TypedText { text, .. }) if text == "abc")
+    );
+    assert!(matches!(
+        &got.actions.as_ref().unwrap()[2],
+        m::Action::Wait(m::ActionWait { ms: None, .. })
+    ));
+    assert!(
+        matches!(&got.actions.as_ref().unwrap()[3], m::Action::Unknown(u) if u.reason == UnrecognizedReason::UnknownTag("scroll".into()))
+    );
+
+    // `$recursiveRef` and `$dynamicRef` are the schema that holds them.
+    let filter = got.filter.as_ref().unwrap();
+    let m::AllOrAnyFiltersItem::AllOrAny(inner) = &filter.filters[1] else {
+        panic!("{:?}", filter.filters[1]);
+    };
+    assert_eq!(inner.type_, m::AllOrAnyType::Or);
+    let outline = got.outline.as_ref().unwrap();
+    let grandchild = &outline.children.as_ref().unwrap()[0]
+        .children
+        .as_ref()
+        .unwrap()[0];
+    assert_eq!(grandchild.title, "1.1.1");
+
+    // Everything, the refused message included, encodes back as it came.
+    assert_eq!(serde_json::to_value(&got).unwrap(), answer);
+}
+
+#[test]
+fn a_message_with_a_role_of_the_other_member_still_needs_its_fields() {
+    use wa_runtime::UnrecognizedReason;
+    use wa_tests::tagged_unions::models as m;
+    // `role: assistant` picks `OutputMessage`, which needs an `id`: kept, with the reason.
+    let item: m::Item =
+        serde_json::from_value(json!({"type": "message", "role": "assistant", "content": "x"}))
+            .unwrap();
+    let m::Item::Unknown(kept) = &item else {
+        panic!("{item:?}");
+    };
+    let UnrecognizedReason::Invalid { error, .. } = &kept.reason else {
+        panic!("{:?}", kept.reason);
+    };
+    assert!(
+        error.contains("not InputMessage (`role` is `assistant`)"),
+        "{error}"
+    );
+    assert!(
+        error.contains("not OutputMessage (") && error.contains("id"),
+        "{error}"
     );
 }
 

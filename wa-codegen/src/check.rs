@@ -56,6 +56,8 @@ const SCHEMA_KEYS: &[&str] = &[
     "$anchor",
     "$dynamicRef",
     "$dynamicAnchor",
+    "$recursiveRef",
+    "$recursiveAnchor",
     "prefixItems",
     "contains",
     "minContains",

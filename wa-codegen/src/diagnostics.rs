@@ -53,6 +53,9 @@ pub(crate) struct Ctxt {
     file: String,
     locations: OnceCell<Locations>,
     found: RefCell<Vec<Found>>,
+    /// Idioms read the way their author evidently meant, though the letter of OpenAPI says
+    /// otherwise: not errors, but `check` reports them.
+    forgiven: RefCell<Vec<Found>>,
 }
 
 struct Found {
@@ -60,6 +63,8 @@ struct Found {
     message: String,
     /// Where the problem lies when no node stands there (a YAML syntax error).
     line_col: Option<(usize, usize)>,
+    /// The problem is the `$ref` the node holds: placed at the reference's text.
+    at_ref: bool,
 }
 
 impl Ctxt {
@@ -68,6 +73,7 @@ impl Ctxt {
             file: file.to_owned(),
             locations: OnceCell::new(),
             found: RefCell::new(Vec::new()),
+            forgiven: RefCell::new(Vec::new()),
         }
     }
 
@@ -89,7 +95,19 @@ impl Ctxt {
     }
 
     pub fn error(&self, pointer: &Pointer, message: impl Into<String>) {
-        self.record(pointer, message.into(), None);
+        record(&self.found, pointer, message.into(), None, false);
+    }
+
+    /// A problem with the `$ref` of the node at `pointer`: reported at the reference's text
+    /// (its line and column), the node's pointer named.
+    pub fn ref_error(&self, pointer: &Pointer, message: impl Into<String>) {
+        record(&self.found, pointer, message.into(), None, true);
+    }
+
+    /// An idiom read as its author meant it, against the letter of OpenAPI (`check` lists
+    /// these); `at_ref` when the idiom is the node's `$ref`.
+    pub fn forgive(&self, pointer: &Pointer, message: impl Into<String>, at_ref: bool) {
+        record(&self.forgiven, pointer, message.into(), None, at_ref);
     }
 
     /// A problem at a known position rather than at a node.
@@ -99,23 +117,7 @@ impl Ctxt {
         pointer: &Pointer,
         message: impl Into<String>,
     ) {
-        self.record(pointer, message.into(), Some(line_col));
-    }
-
-    fn record(&self, pointer: &Pointer, message: String, line_col: Option<(usize, usize)>) {
-        let mut found = self.found.borrow_mut();
-        // A node reached twice (a type and its attributes) reports its problem once.
-        if found
-            .iter()
-            .any(|d| d.pointer == *pointer && d.message == message)
-        {
-            return;
-        }
-        found.push(Found {
-            pointer: pointer.clone(),
-            message,
-            line_col,
-        });
+        record(&self.found, pointer, message.into(), Some(line_col), false);
     }
 
     pub fn has_errors(&self) -> bool {
@@ -124,25 +126,63 @@ impl Ctxt {
 
     /// Ends the run: `Err` with everything found, each placed at its node's line and column.
     pub fn check(self) -> Result<(), Diagnostics> {
-        let found = self.found.into_inner();
+        let found = self.found.take();
         if found.is_empty() {
             return Ok(());
         }
-        let locations = self.locations.get();
-        Err(Diagnostics(
-            found
-                .into_iter()
-                .map(|f| Diagnostic {
-                    file: self.file.clone(),
-                    line_col: f
-                        .line_col
-                        .or_else(|| locations.and_then(|l| l.find(&f.pointer))),
-                    pointer: locations
-                        .map_or(f.pointer.clone(), |l| l.written(&f.pointer))
-                        .to_string(),
-                    message: f.message,
-                })
-                .collect(),
-        ))
+        Err(Diagnostics(self.placed(found)))
     }
+
+    /// What was forgiven so far, each placed at its node's line and column.
+    pub fn forgiven(&self) -> Vec<Diagnostic> {
+        self.placed(self.forgiven.take())
+    }
+
+    fn placed(&self, found: Vec<Found>) -> Vec<Diagnostic> {
+        let locations = self.locations.get();
+        found
+            .into_iter()
+            .map(|f| {
+                let written = locations.map_or(f.pointer.clone(), |l| l.written(&f.pointer));
+                let line_col = f.line_col.or_else(|| {
+                    let l = locations?;
+                    let reference = written.push("$ref");
+                    let exact = f.at_ref && written.last().as_deref() != Some("$ref");
+                    exact
+                        .then(|| l.find_exact(&reference))
+                        .flatten()
+                        .or_else(|| l.find(&f.pointer))
+                });
+                Diagnostic {
+                    file: self.file.clone(),
+                    line_col,
+                    pointer: written.to_string(),
+                    message: f.message,
+                }
+            })
+            .collect()
+    }
+}
+
+fn record(
+    list: &RefCell<Vec<Found>>,
+    pointer: &Pointer,
+    message: String,
+    line_col: Option<(usize, usize)>,
+    at_ref: bool,
+) {
+    let mut found = list.borrow_mut();
+    // A node reached twice (a type and its attributes) reports its problem once.
+    if found
+        .iter()
+        .any(|d| d.pointer == *pointer && d.message == message)
+    {
+        return;
+    }
+    found.push(Found {
+        pointer: pointer.clone(),
+        message,
+        line_col,
+        at_ref,
+    });
 }

@@ -428,6 +428,10 @@ pub struct UnionVariant {
     /// The tag value (tagged unions only).
     pub tag: Option<String>,
     pub ty: TypeRef,
+    /// For a member that shares its tag with others: the properties whose value tells it
+    /// apart, each with the values it allows. Members sharing a tag are tried in order; the
+    /// first whose values allow the value, and which decodes it, takes it.
+    pub when: Vec<(String, Vec<String>)>,
 }
 
 impl Operation {

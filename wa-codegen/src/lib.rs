@@ -94,13 +94,17 @@ impl Config {
     /// The intermediate form of `source` (named `file` in diagnostics), filtered.
     pub fn lower(&self, file: &str, source: &str) -> Result<ir::Api, Diagnostics> {
         let cx = Ctxt::new(file);
-        let api = load::read(&cx, source).map(|spec| {
-            let mut api = lower::lower(&spec, &cx);
-            filter::apply(&mut api, &self.filter, &cx);
-            api
-        });
+        let api = self.lower_in(&cx, source);
         cx.check()?;
         api.ok_or_else(|| Diagnostics(Vec::new()))
+    }
+
+    fn lower_in(&self, cx: &Ctxt, source: &str) -> Option<ir::Api> {
+        load::read(cx, source).map(|spec| {
+            let mut api = lower::lower(&spec, cx);
+            filter::apply(&mut api, &self.filter, cx);
+            api
+        })
     }
 
     /// Generated code for `source` (named `file` in diagnostics).
@@ -110,16 +114,16 @@ impl Config {
     }
 
     /// What `wa-codegen check` reports: the problems that stop generation (`errors`), and
-    /// likely mistakes that are legal OpenAPI (`warnings`: unknown schema keywords, `required`
-    /// naming a property that does not exist).
+    /// likely mistakes (`warnings`: unknown schema keywords, `required` naming a property that
+    /// does not exist, and the idioms generation forgave, such as a response that is a
+    /// `$ref` to a request body).
     pub fn check(&self, file: &str, source: &str) -> Report {
-        let errors = self
-            .lower(file, source)
-            .err()
-            .map(|d| d.0)
-            .unwrap_or_default();
+        let cx = Ctxt::new(file);
+        self.lower_in(&cx, source);
+        let forgiven = cx.forgiven();
+        let errors = cx.check().err().map(|d| d.0).unwrap_or_default();
         let (document, locations) = locate::read(source);
-        let warnings = document
+        let mut warnings: Vec<Diagnostic> = document
             .map(|document| check::schemas(&document))
             .unwrap_or_default()
             .into_iter()
@@ -130,6 +134,7 @@ impl Config {
                 message: found.message,
             })
             .collect();
+        warnings.extend(forgiven);
         Report { errors, warnings }
     }
 

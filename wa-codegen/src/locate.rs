@@ -71,6 +71,11 @@ impl Locations {
         }
     }
 
+    /// Line and column of the node the user wrote at `pointer` (not moved), if it exists.
+    pub fn find_exact(&self, written: &Pointer) -> Option<(usize, usize)> {
+        self.by_pointer.get(written).copied()
+    }
+
     /// Line and column (1-based) of the node at `pointer`, or of its nearest ancestor that
     /// exists in the document.
     pub fn find(&self, pointer: &Pointer) -> Option<(usize, usize)> {
@@ -122,11 +127,13 @@ impl Recorder {
                 value_key,
                 ..
             }) => match key.take() {
-                // A value: report it where its key stands, which is what a reader looks for.
+                // A value: report it where its key stands, which is what a reader looks for;
+                // but a `$ref` where its target is written, which is what is at fault.
                 Some((k, key_mark)) => {
                     let p = pointer.push(&k);
+                    let at = if k == "$ref" { mark } else { key_mark };
                     *value_key = Some(k);
-                    (p, key_mark)
+                    (p, at)
                 }
                 None => {
                     *key = Some((key_text.to_owned(), mark));
@@ -253,6 +260,16 @@ mod tests {
         assert_eq!(at("#/paths/~1a~0b~1c/get"), Some((6, 5)));
         assert_eq!(at("#/paths/~1a~0b~1c/get/tags/1"), Some((7, 19)));
         assert_eq!(at("#/paths/~1a~0b~1c/get/responses/200"), Some((6, 5)));
+    }
+
+    #[test]
+    fn a_ref_is_placed_at_its_target_text_other_values_at_their_key() {
+        let l = Locations::of("s:\n  schema:\n    $ref: '#/x'\n  t: {$ref: '#/y', a: 1}\n");
+        let at = |p: &str| l.find(&Pointer::parse(p).unwrap());
+        assert_eq!(at("#/s/schema"), Some((2, 3)));
+        assert_eq!(at("#/s/schema/$ref"), Some((3, 11)));
+        assert_eq!(at("#/s/t/$ref"), Some((4, 13)));
+        assert_eq!(at("#/s/t/a"), Some((4, 20)));
     }
 
     #[test]

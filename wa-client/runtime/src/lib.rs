@@ -78,5 +78,5 @@ pub mod __private {
     pub use crate::object::{
         FromObject, Key, keep_property, read_object, read_str, required, skip_value,
     };
-    pub use crate::tagged::TaggedValue;
+    pub use crate::tagged::{Candidate, TaggedValue};
 }

@@ -103,6 +103,41 @@ impl<'de> TaggedValue<'de> {
         })
     }
 
+    /// The value as the first of `members` (which share its tag) that it fits: whose
+    /// telling properties hold one of the values the member allows, and which decodes it.
+    /// When none does, the error says why for each.
+    pub fn first_fit<T>(&self, members: &[Candidate<'_, T>]) -> Result<T, BufferError> {
+        let mut refusals = Vec::with_capacity(members.len());
+        for member in members {
+            let refused = match member
+                .when
+                .iter()
+                .find_map(|(key, allowed)| self.outside(key, allowed))
+            {
+                Some(refused) => refused,
+                None => match (member.decode)(self) {
+                    Ok(value) => return Ok(value),
+                    Err(error) => snippet(&error.to_string(), 150),
+                },
+            };
+            refusals.push(format!("not {} ({refused})", member.name));
+        }
+        Err(de::Error::custom(refusals.join("; ")))
+    }
+
+    /// Why the value's `key` is not one of `allowed`, if it is a string that is not.
+    fn outside(&self, key: &str, allowed: &[&str]) -> Option<String> {
+        let Content::Map(entries) = &self.content else {
+            return None;
+        };
+        let value = entries
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))?
+            .1
+            .as_str()?;
+        (!allowed.contains(&value)).then(|| format!("`{key}` is `{}`", snippet(value, 100)))
+    }
+
     /// The value as [`Unrecognized`], for a missing or unknown tag.
     pub fn unrecognized(self, union: &str) -> Unrecognized {
         let reason = match self.tag() {
@@ -129,6 +164,17 @@ impl<'de> TaggedValue<'de> {
             reason,
         }
     }
+}
+
+/// One of the members of a union that share a tag, for [`TaggedValue::first_fit`].
+pub struct Candidate<'a, T> {
+    /// The member's name, for the reason when no member takes the value.
+    pub name: &'a str,
+    /// Properties whose value tells this member from the others, each with the values it
+    /// allows (`("role", &["user", "system"])`); a value holding another is not this member.
+    pub when: &'a [(&'a str, &'a [&'a str])],
+    /// Decodes the value as this member.
+    pub decode: fn(&TaggedValue<'_>) -> Result<T, BufferError>,
 }
 
 /// A self-describing value in memory; strings and bytes borrow from the input when they can.
@@ -676,5 +722,58 @@ mod tests {
             panic!("{:?}", circle[2]);
         };
         assert!(matches!(&kept.reason, UnrecognizedReason::Invalid { tag, .. } if tag == "circle"));
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Said {
+        role: String,
+        text: String,
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Answered {
+        role: String,
+        id: String,
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Message {
+        Said(Said),
+        Answered(Answered),
+    }
+
+    fn message(json: &str) -> Result<Message, BufferError> {
+        read(json).first_fit(&[
+            Candidate {
+                name: "Said",
+                when: &[("role", &["user", "system"])],
+                decode: |v| v.decode().map(Message::Said),
+            },
+            Candidate {
+                name: "Answered",
+                when: &[("role", &["assistant"])],
+                decode: |v| v.decode().map(Message::Answered),
+            },
+        ])
+    }
+
+    #[test]
+    fn members_sharing_a_tag_take_the_first_value_they_fit() {
+        let said = message(r#"{"kind": "message", "role": "user", "text": "hi", "id": "1"}"#);
+        assert!(matches!(said, Ok(Message::Said(s)) if s.text == "hi"));
+        let answered =
+            message(r#"{"kind": "message", "role": "assistant", "text": "hi", "id": "2"}"#);
+        assert!(matches!(answered, Ok(Message::Answered(a)) if a.id == "2"));
+        let error = message(r#"{"kind": "message", "role": "user"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("not Said (missing field `text`)"),
+            "{error}"
+        );
+        assert!(
+            error.ends_with("not Answered (`role` is `user`)"),
+            "{error}"
+        );
     }
 }

@@ -167,6 +167,32 @@ impl Emitter<'_> {
                             shared.join(", ")
                         ));
                     }
+                    let siblings: Vec<String> = variants
+                        .iter()
+                        .filter(|o| o.tag == v.tag && o.rust_name != v.rust_name)
+                        .map(|o| format!("`{}`", o.rust_name))
+                        .collect();
+                    if !siblings.is_empty() {
+                        let when: Vec<String> = v
+                            .when
+                            .iter()
+                            .map(|(key, values)| {
+                                let values: Vec<String> =
+                                    values.iter().map(|x| format!("`{x}`")).collect();
+                                format!("`{key}` is {}", values.join(" or "))
+                            })
+                            .collect();
+                        let when = if when.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" Taken when {}.", when.join(" and "))
+                        };
+                        doc.push_str(&format!(
+                            " The tag is shared with {}: a value with it is the first of them, in \
+                             order, that it fits.{when}",
+                            siblings.join(", ")
+                        ));
+                    }
                     doc
                 });
                 let unknown_doc = format!(
@@ -436,14 +462,42 @@ impl Emitter<'_> {
                 #ok(Self::#unknown(value.unrecognized(#union)))
             }
         } else {
-            let tags = variants
-                .iter()
-                .map(|v| v.tag.as_deref().unwrap_or_default());
-            let names = variants.iter().map(|v| ident(&v.rust_name));
+            // One arm per tag; members that share a tag are tried in order.
+            let mut tags: Vec<&str> = Vec::new();
+            for v in variants {
+                let t = v.tag.as_deref().unwrap_or_default();
+                if !tags.contains(&t) {
+                    tags.push(t);
+                }
+            }
+            let arms = tags.iter().map(|t| {
+                let members: Vec<_> = variants
+                    .iter()
+                    .filter(|v| v.tag.as_deref().unwrap_or_default() == *t)
+                    .collect();
+                if let [one] = members.as_slice() {
+                    let name = ident(&one.rust_name);
+                    return quote!(value.decode().map(Self::#name));
+                }
+                let candidates = members.iter().map(|v| {
+                    let name = ident(&v.rust_name);
+                    let text = &v.rust_name;
+                    let keys = v.when.iter().map(|(k, _)| k);
+                    let values = v.when.iter().map(|(_, values)| values);
+                    quote! {
+                        rt::Candidate {
+                            name: #text,
+                            when: &[#( (#keys, &[#(#values),*]) ),*],
+                            decode: |value| value.decode().map(Self::#name),
+                        },
+                    }
+                });
+                quote!(value.first_fit(&[#(#candidates)*]))
+            });
             quote! {
                 #read
                 let decoded = match value.tag() {
-                    #( #some(#tags) => value.decode().map(Self::#names), )*
+                    #( #some(#tags) => #arms, )*
                     _ => return #ok(Self::#unknown(value.unrecognized(#union))),
                 };
                 #ok(decoded.unwrap_or_else(|error| Self::#unknown(value.invalid(#union, error))))

@@ -9,6 +9,7 @@ mod params;
 mod requests;
 mod responses;
 mod schemas;
+mod tagged;
 mod template;
 
 use crate::pointer::Pointer;
@@ -133,7 +134,8 @@ pub(crate) fn resolve<'s, T>(
 }
 
 /// Follows `reference` (and any reference it leads to) within `#/components/<section>` to
-/// the item, returning it with its name there. Problems are reported at `pointer`.
+/// the item, returning it with its name there. Problems are reported at the `$ref` of the
+/// node at `pointer`.
 pub(crate) fn follow<'s, T>(
     cx: &Ctxt,
     reference: &str,
@@ -146,12 +148,12 @@ pub(crate) fn follow<'s, T>(
     let mut seen = HashSet::new();
     loop {
         let Some(name) = reference.strip_prefix(&prefix) else {
-            cx.error(pointer, ref_problem(&cx.written_ref(reference), section));
+            cx.ref_error(pointer, ref_problem(&cx.written_ref(reference), section));
             return None;
         };
         let name = unescape(name);
         if !seen.insert(name.clone()) {
-            cx.error(
+            cx.ref_error(
                 pointer,
                 format!(
                     "`$ref: {}` refers to itself in a cycle",
@@ -164,10 +166,14 @@ pub(crate) fn follow<'s, T>(
             Some(ReferenceOr::Item(t)) => return Some((t, name)),
             Some(ReferenceOr::Reference { reference: next }) => reference = next,
             None => {
-                cx.error(
+                let near = map
+                    .and_then(|m| crate::names::closest(&name, m.keys().map(String::as_str)))
+                    .map(|near| format!(" (did you mean `{near}`?)"))
+                    .unwrap_or_default();
+                cx.ref_error(
                     pointer,
                     format!(
-                        "unresolvable `$ref: {}`: no such {}",
+                        "unresolvable `$ref: {}`: no such {}{near}",
                         cx.written_ref(reference),
                         singular(section)
                     ),

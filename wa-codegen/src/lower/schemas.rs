@@ -1,7 +1,7 @@
 //! Schemas → models: structs, open enums, tagged and untagged unions, aliases.
 
 use crate::pointer::Pointer;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use openapiv3::{
     AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
@@ -39,13 +39,13 @@ impl<'s> From<&'s ReferenceOr<Box<Schema>>> for SchemaRef<'s> {
 }
 
 /// The object-shaped parts of a schema, whichever way openapiv3 stored them.
-struct ObjectParts<'s> {
-    properties: Vec<(&'s str, SchemaRef<'s>)>,
-    required: &'s [String],
-    additional: Option<&'s AdditionalProperties>,
+pub(super) struct ObjectParts<'s> {
+    pub properties: Vec<(&'s str, SchemaRef<'s>)>,
+    pub required: &'s [String],
+    pub additional: Option<&'s AdditionalProperties>,
 }
 
-fn object_parts(schema: &Schema) -> Option<ObjectParts<'_>> {
+pub(super) fn object_parts(schema: &Schema) -> Option<ObjectParts<'_>> {
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(o)) => Some(ObjectParts {
             properties: o
@@ -76,7 +76,7 @@ fn object_parts(schema: &Schema) -> Option<ObjectParts<'_>> {
 }
 
 /// Members of a `oneOf`/`anyOf`, wherever openapiv3 put them.
-fn union_members(schema: &Schema) -> Option<(&'static str, &[ReferenceOr<Schema>])> {
+pub(super) fn union_members(schema: &Schema) -> Option<(&'static str, &[ReferenceOr<Schema>])> {
     match &schema.schema_kind {
         SchemaKind::OneOf { one_of } => Some(("oneOf", one_of)),
         SchemaKind::AnyOf { any_of } => Some(("anyOf", any_of)),
@@ -86,7 +86,7 @@ fn union_members(schema: &Schema) -> Option<(&'static str, &[ReferenceOr<Schema>
     }
 }
 
-fn all_of_members(schema: &Schema) -> Option<&[ReferenceOr<Schema>]> {
+pub(super) fn all_of_members(schema: &Schema) -> Option<&[ReferenceOr<Schema>]> {
     match &schema.schema_kind {
         SchemaKind::AllOf { all_of } => Some(all_of),
         SchemaKind::Any(a) if !a.all_of.is_empty() => Some(&a.all_of),
@@ -119,29 +119,50 @@ fn only_annotates(schema: &Schema) -> bool {
     }
 }
 
-/// The one `allOf` member that gives the shape, with its index, when all the others only
-/// annotate and the schema has no properties of its own: the schema is that member's type.
-fn lone_member(schema: &Schema) -> Option<(usize, &ReferenceOr<Schema>)> {
-    let members = all_of_members(schema)?;
-    if object_parts(schema).is_some_and(|p| !p.properties.is_empty()) {
-        return None;
-    }
-    let mut shaped = members
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| !is_annotation(m));
-    match (shaped.next(), shaped.next()) {
-        (Some(one), None) => Some(one),
+/// The scalar type a schema has (`string`, `integer`, `number`, `boolean`), if it is one.
+fn scalar_type(schema: &Schema) -> Option<&'static str> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(_)) => Some("string"),
+        SchemaKind::Type(Type::Integer(_)) => Some("integer"),
+        SchemaKind::Type(Type::Number(_)) => Some("number"),
+        SchemaKind::Type(Type::Boolean(_)) => Some("boolean"),
+        SchemaKind::Any(a) if a.properties.is_empty() && a.items.is_none() => {
+            ["string", "integer", "number", "boolean"]
+                .into_iter()
+                .find(|t| a.typ.as_deref() == Some(*t))
+        }
         _ => None,
     }
 }
 
-/// The annotating `allOf` members of a schema (none when it has no `allOf`).
+/// An inline `allOf` member that names a scalar type and otherwise only annotates
+/// (`{type: string, description: ...}`): beside a member of that type, it refines it.
+fn bare_scalar(member: &ReferenceOr<Schema>) -> Option<&'static str> {
+    let ReferenceOr::Item(schema) = member else {
+        return None;
+    };
+    let plain = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => s.enumeration.is_empty() && format_empty(&s.format),
+        SchemaKind::Type(Type::Integer(i)) => i.enumeration.is_empty() && format_empty(&i.format),
+        SchemaKind::Type(Type::Number(n)) => n.enumeration.is_empty() && format_empty(&n.format),
+        SchemaKind::Type(Type::Boolean(b)) => b.enumeration.is_empty(),
+        SchemaKind::Any(a) => a.enumeration.is_empty() && a.format.is_none(),
+        _ => false,
+    };
+    scalar_type(schema).filter(|_| plain)
+}
+
+fn format_empty<T>(format: &VariantOrUnknownOrEmpty<T>) -> bool {
+    matches!(format, VariantOrUnknownOrEmpty::Empty)
+}
+
+/// The annotating `allOf` members of a schema (none when it has no `allOf`), and those
+/// that name a scalar type besides (which refine a member of that type).
 fn annotations(schema: &Schema) -> impl Iterator<Item = &Schema> {
     all_of_members(schema)
         .unwrap_or_default()
         .iter()
-        .filter(|m| is_annotation(m))
+        .filter(|m| is_annotation(m) || bare_scalar(m).is_some())
         .filter_map(|m| match m {
             ReferenceOr::Item(s) => Some(s),
             ReferenceOr::Reference { .. } => None,
@@ -155,7 +176,7 @@ fn annotated(schema: &Schema, flag: fn(&openapiv3::SchemaData) -> bool) -> bool 
 
 /// A discriminator mapping's target as a reference: the value itself, or a bare schema name
 /// made into one.
-fn mapping_ref(target: &str) -> String {
+pub(super) fn mapping_ref(target: &str) -> String {
     if target.starts_with('#') || target.contains('/') {
         target.to_owned()
     } else {
@@ -163,14 +184,14 @@ fn mapping_ref(target: &str) -> String {
     }
 }
 
-fn schema_ref(key: &str) -> String {
+pub(super) fn schema_ref(key: &str) -> String {
     Pointer::root()
         .join(["components", "schemas", key])
         .to_string()
 }
 
 /// The tag a member says for itself: its tag property's only `enum` value, or its `example`.
-fn tag_value(schema: &Schema, property: &str) -> Option<String> {
+pub(super) fn tag_value(schema: &Schema, property: &str) -> Option<String> {
     let own = object_parts(schema).and_then(|parts| {
         let (_, prop) = parts
             .properties
@@ -197,7 +218,7 @@ fn tag_value(schema: &Schema, property: &str) -> Option<String> {
     })
 }
 
-fn doc_of(schema: &Schema) -> Option<String> {
+pub(super) fn doc_of(schema: &Schema) -> Option<String> {
     let data = &schema.schema_data;
     data.description
         .clone()
@@ -265,6 +286,49 @@ impl<'a> Lowerer<'a, '_> {
         }
     }
 
+    /// The one `allOf` member that gives the shape, with its index, when the schema has no
+    /// properties of its own and every other member only annotates, or names the same scalar
+    /// type (`allOf: [{$ref: UserId}, {type: string, description: ...}]`, `UserId` a
+    /// string): the schema is that member's type, refined.
+    fn lone_member(
+        &mut self,
+        schema: &'a Schema,
+        pointer: &Pointer,
+    ) -> Option<(usize, &'a ReferenceOr<Schema>)> {
+        let members = all_of_members(schema)?;
+        if object_parts(schema).is_some_and(|p| !p.properties.is_empty()) {
+            return None;
+        }
+        let shaped: Vec<(usize, &ReferenceOr<Schema>)> = members
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| !is_annotation(m))
+            .collect();
+        if let [one] = shaped.as_slice() {
+            return Some(*one);
+        }
+        let (scalars, others): (Vec<(usize, &ReferenceOr<Schema>)>, Vec<_>) =
+            shaped.iter().partition(|(_, m)| bare_scalar(m).is_some());
+        let main: (usize, &'a ReferenceOr<Schema>) = match others.as_slice() {
+            [] => *scalars.first()?,
+            [one] => *one,
+            _ => return None,
+        };
+        let main_type = match main.1 {
+            ReferenceOr::Item(s) => scalar_type(s),
+            ReferenceOr::Reference { reference } => {
+                let at = pointer.push("allOf").push(main.0);
+                let reference: &'a str = reference;
+                self.component(reference, &at)
+                    .and_then(|(s, _)| scalar_type(s))
+            }
+        }?;
+        scalars
+            .iter()
+            .all(|(_, m)| bare_scalar(m) == Some(main_type))
+            .then_some(main)
+    }
+
     pub(super) fn lower_component(
         &mut self,
         id: TypeId,
@@ -296,12 +360,19 @@ impl<'a> Lowerer<'a, '_> {
     }
 
     /// The model `id` for `schema`; inline schemas inside it are named after its name.
-    fn lower_kind(&mut self, schema: &'a Schema, pointer: &Pointer, id: TypeId) -> TypeKind {
+    pub(super) fn lower_kind(
+        &mut self,
+        schema: &'a Schema,
+        pointer: &Pointer,
+        id: TypeId,
+    ) -> TypeKind {
         let name = &self.type_name_of(id).to_owned();
         if let Some((key, members)) = union_members(schema) {
             let members_pointer = pointer.push(key);
             return match &schema.schema_data.discriminator {
-                Some(disc) => self.lower_tagged(disc, members, &[], pointer, &members_pointer),
+                Some(disc) => {
+                    self.lower_tagged(disc, members, &[], pointer, &members_pointer, name)
+                }
                 None => self.lower_untagged(members, &members_pointer, name),
             };
         }
@@ -309,7 +380,7 @@ impl<'a> Lowerer<'a, '_> {
             &schema.schema_data.discriminator,
             self.children.get(&id).cloned(),
         ) {
-            return self.lower_tagged(disc, &[], &children, pointer, pointer);
+            return self.lower_tagged(disc, &[], &children, pointer, pointer, name);
         }
         if let Some(members) = all_of_members(schema) {
             return self.lower_all_of(schema, members, pointer, id);
@@ -347,7 +418,7 @@ impl<'a> Lowerer<'a, '_> {
             return known.clone();
         }
         // `allOf: [$ref, {description: ...}]` only annotates: it is that type.
-        if let Some((i, single)) = lone_member(schema) {
+        if let Some((i, single)) = self.lone_member(schema, pointer) {
             let at = pointer.push("allOf").push(i);
             return self.type_ref(single.into(), &at, hint);
         }
@@ -453,92 +524,6 @@ impl<'a> Lowerer<'a, '_> {
         }
     }
 
-    /// A discriminated union: the members of `oneOf` (`members`), or the components that
-    /// extend this one (`children`, by key), with tags from the mapping, else from the
-    /// member's own tag property (a one-value `enum` or an `example`), else its name.
-    fn lower_tagged(
-        &mut self,
-        disc: &'a openapiv3::Discriminator,
-        members: &'a [ReferenceOr<Schema>],
-        children: &[String],
-        pointer: &Pointer,
-        members_pointer: &Pointer,
-    ) -> TypeKind {
-        let mut targets: Vec<(String, String, Pointer)> = Vec::new();
-        for (tag, target) in &disc.mapping {
-            targets.push((
-                tag.clone(),
-                mapping_ref(target),
-                pointer.push("discriminator").push("mapping").push(tag),
-            ));
-        }
-        let mapped: Vec<String> = disc.mapping.values().map(|t| mapping_ref(t)).collect();
-        let mut unmapped = Vec::new();
-        for (i, member) in members.iter().enumerate() {
-            let at = members_pointer.push(i);
-            match member {
-                ReferenceOr::Reference { reference } => unmapped.push((reference.clone(), at)),
-                ReferenceOr::Item(_) => self.cx.error(
-                    &at,
-                    "a member of a discriminated `oneOf` must be a `$ref` to a named schema",
-                ),
-            }
-        }
-        for key in children {
-            unmapped.push((
-                schema_ref(key),
-                Pointer::root().join(["components", "schemas", key]),
-            ));
-        }
-        for (reference, at) in unmapped {
-            if mapped.contains(&reference) || targets.iter().any(|(_, r, _)| *r == reference) {
-                continue;
-            }
-            let own = self
-                .component(&reference, &at)
-                .and_then(|(schema, _)| tag_value(schema, &disc.property_name));
-            let tag = own
-                .or_else(|| component_key(&reference))
-                .unwrap_or_else(|| reference.clone());
-            targets.push((tag, reference, at));
-        }
-        let mut names = Namespace::new();
-        let mut variants = Vec::new();
-        let mut keys_by_tag: HashMap<String, String> = HashMap::new();
-        for (tag, target, at) in targets {
-            let Some((schema, key)) = self.component(&target, &at) else {
-                continue;
-            };
-            if object_parts(schema).is_none() && all_of_members(schema).is_none() {
-                self.cx.error(
-                    &at,
-                    format!("discriminated union member `{key}` must be an object schema"),
-                );
-                continue;
-            }
-            if let Some(first) = keys_by_tag.get(&tag) {
-                self.cx.error(
-                    &at,
-                    format!(
-                        "tag `{tag}` names both `{first}` and `{key}`; a tag must pick one schema"
-                    ),
-                );
-                continue;
-            }
-            keys_by_tag.insert(tag.clone(), key.clone());
-            variants.push(UnionVariant {
-                rust_name: names.claim(&type_name(&tag)),
-                tag: Some(tag),
-                ty: TypeRef::Named(self.schema_names[&key]),
-            });
-        }
-        TypeKind::Tagged {
-            tag: disc.property_name.clone(),
-            variants,
-            unknown: names.claim("Unknown"),
-        }
-    }
-
     fn lower_untagged(
         &mut self,
         members: &'a [ReferenceOr<Schema>],
@@ -567,6 +552,7 @@ impl<'a> Lowerer<'a, '_> {
                     rust_name: names.claim(&variant_name),
                     tag: None,
                     ty,
+                    when: Vec::new(),
                 },
             ));
         }
@@ -598,7 +584,7 @@ impl<'a> Lowerer<'a, '_> {
     ) -> TypeKind {
         let name = &self.type_name_of(id).to_owned();
         let own = object_parts(schema).filter(|p| !p.properties.is_empty());
-        if let Some((i, single)) = lone_member(schema) {
+        if let Some((i, single)) = self.lone_member(schema, pointer) {
             let at = pointer.push("allOf").push(i);
             return TypeKind::Alias(self.type_ref(single.into(), &at, name));
         }
@@ -803,7 +789,7 @@ impl Lowerer<'_, '_> {
     }
 }
 
-fn string_enum(schema: &Schema) -> Option<Vec<String>> {
+pub(super) fn string_enum(schema: &Schema) -> Option<Vec<String>> {
     let values: Vec<String> = match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) => s.enumeration.iter().flatten().cloned().collect(),
         // `type: string` with `enum: [yes, true]`: YAML reads some values as booleans or

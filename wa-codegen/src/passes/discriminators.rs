@@ -66,7 +66,12 @@ fn add_mapping(map: &mut Map<String, Value>, schemas: &Value) {
     let Some(mapping) = mapping.as_object_mut() else {
         return;
     };
-    for (tag, reference) in found {
+    for (tag, reference) in &found {
+        // A tag two members say is shared: they are tried in their `oneOf` order.
+        if found.iter().filter(|(t, _)| t == tag).count() > 1 {
+            continue;
+        }
+        let (tag, reference) = (tag.clone(), reference.clone());
         if !mapping.values().any(|v| v.as_str() == Some(&reference)) && !mapping.contains_key(&tag)
         {
             mapping.insert(tag, Value::String(reference));

@@ -70,18 +70,29 @@ pub(super) fn webhooks(doc: &mut Value, moves: &mut Vec<Move>) {
 }
 
 /// A `$ref` may point anywhere in the document (`#/components/schemas/Tag/allOf/0`,
-/// `#/components/parameters/p/schema`, a schema inside an operation); each node such a
-/// reference reaches becomes a component of its own (once, however many references reach
-/// it), named after its pointer.
+/// `#/components/parameters/p/schema`, a schema inside an operation's answer); each node
+/// such a reference reaches becomes a component of its own (once, however many references
+/// reach it) and its old place refers to it, so both places are one type. The component is
+/// named as lowering would name the node in place (`GetUserResponse`, `GetUserResponseTeam`
+/// for an operation's answer), else after its pointer.
 pub(super) fn deep_refs(doc: &mut Value, moves: &mut Vec<Move>) {
     let mut refs: Vec<String> = walk::refs(doc).into_iter().map(|(_, r)| r).collect();
     refs.sort();
     refs.dedup();
-    let mut renamed = Vec::new();
-    for reference in refs {
-        let Some(pointer) = Pointer::parse(&reference) else {
+    let mut refs: Vec<(String, Pointer)> = refs
+        .into_iter()
+        .filter_map(|r| Pointer::parse(&r).map(|p| (r, p)))
+        .collect();
+    // Deepest first: a node hoisted inside one hoisted later is a `$ref` by then.
+    refs.sort_by_key(|(_, p)| std::cmp::Reverse(p.tokens().count()));
+    let mut renamed: Vec<(String, Pointer)> = Vec::new();
+    let mut hoisted: Vec<Move> = Vec::new();
+    for (reference, pointer) in refs {
+        // Another spelling of a pointer hoisted already (`%7B` for `{`).
+        if let Some(done) = hoisted.iter().find(|m| m.from == pointer) {
+            renamed.push((reference, done.to.clone()));
             continue;
-        };
+        }
         let tokens: Vec<String> = pointer.tokens().collect();
         let shallow = match tokens.first().map(String::as_str) {
             Some("components") => tokens.len() <= 3,
@@ -98,15 +109,21 @@ pub(super) fn deep_refs(doc: &mut Value, moves: &mut Vec<Move>) {
         else {
             continue; // lowering reports what does not resolve
         };
-        let skip = if tokens[0] == "components" { 2 } else { 0 };
-        let name = crate::names::type_name(&tokens[skip..].join("_"));
+        let name = in_operation(doc, &tokens).unwrap_or_else(|| {
+            let skip = if tokens[0] == "components" { 2 } else { 0 };
+            crate::names::type_name(&tokens[skip..].join("_"))
+        });
         let to = add_component(doc, &name, target);
-        moves.push(Move {
+        if let Some(node) = doc.pointer_mut(pointer.json()) {
+            *node = serde_json::json!({"$ref": to.to_string()});
+        }
+        hoisted.push(Move {
             from: pointer,
             to: to.clone(),
         });
         renamed.push((reference, to));
     }
+    moves.append(&mut hoisted);
     if !renamed.is_empty() {
         walk::rename_refs(doc, |reference| {
             renamed
@@ -115,4 +132,43 @@ pub(super) fn deep_refs(doc: &mut Value, moves: &mut Vec<Move>) {
                 .map(|(_, to)| to.to_string())
         });
     }
+}
+
+/// The name lowering gives a schema inside an operation's request or answer: the
+/// operation's, then `Request`, `Response` or the status, then the properties down to it.
+fn in_operation(doc: &Value, tokens: &[String]) -> Option<String> {
+    let [paths, path, method, rest @ ..] = tokens else {
+        return None;
+    };
+    let operation = doc.get(paths)?.get(path)?.get(method)?;
+    let id = operation.get("operationId")?.as_str()?;
+    let (part, tail) = match rest {
+        [body, content, _, schema, tail @ ..]
+            if body == "requestBody" && content == "content" && schema == "schema" =>
+        {
+            ("Request".to_owned(), tail)
+        }
+        [responses, code, content, _, schema, tail @ ..]
+            if responses == "responses" && content == "content" && schema == "schema" =>
+        {
+            let success = code.starts_with('2');
+            let part = if success { "Response" } else { code.as_str() };
+            (crate::names::type_name(part), tail)
+        }
+        _ => return None,
+    };
+    let mut name = format!("{}{part}", crate::names::type_name(id));
+    let mut tail = tail.iter();
+    while let Some(token) = tail.next() {
+        match token.as_str() {
+            "properties" => {
+                let property = tail.next()?;
+                name.push_str(&crate::names::type_name(property));
+            }
+            "items" => name.push_str("Item"),
+            "additionalProperties" => name.push_str("Value"),
+            _ => return None,
+        }
+    }
+    Some(name)
 }

@@ -12,6 +12,8 @@ mod hoist;
 mod nullable;
 mod parameters;
 mod path_items;
+mod recursive;
+mod sections;
 mod swagger2;
 mod v31;
 pub(crate) mod v32;
@@ -58,6 +60,7 @@ pub(crate) fn downlevel(cx: &Ctxt, doc: &mut Value, version: Version) -> Vec<Mov
         v31::document(doc);
         path_items::inline(cx, doc, &mut moves);
     }
+    recursive::resolve(cx, doc);
     let mut pass = Shapes {
         v31,
         keywords: v31::Keywords::default(),
@@ -72,6 +75,7 @@ pub(crate) fn downlevel(cx: &Ctxt, doc: &mut Value, version: Version) -> Vec<Mov
         }
         discriminators::const_tags(doc);
     }
+    sections::misplaced(cx, doc);
     hoist::deep_refs(doc, &mut moves);
     bounds::relax(doc);
     if v32 {
@@ -292,6 +296,110 @@ mod tests {
         assert_eq!(
             doc["components"]["schemas"]["U"]["discriminator"]["mapping"],
             json!({"a-kind": "#/components/schemas/A"})
+        );
+    }
+
+    fn forgiven(cx: &Ctxt) -> Vec<String> {
+        cx.forgiven().into_iter().map(|d| d.message).collect()
+    }
+
+    #[test]
+    fn a_response_naming_a_request_body_of_its_shape_is_taken_and_reported() {
+        let mut doc = json!({
+            "openapi": "3.0.3",
+            "paths": {"/a": {"post": {"responses": {
+                "201": {"$ref": "#/components/requestBodies/B"},
+                "202": {"$ref": "#/components/parameters/P"},
+            }}}},
+            "components": {
+                "requestBodies": {"B": {"description": "b", "required": true, "content": {}}},
+                "parameters": {"P": {"name": "p", "in": "query"}},
+            },
+        });
+        let cx = Ctxt::new("t.yaml");
+        downlevel(&cx, &mut doc, false);
+        let responses = &doc["paths"]["/a"]["post"]["responses"];
+        assert_eq!(responses["201"], json!({"description": "b", "content": {}}));
+        assert_eq!(
+            responses["202"],
+            json!({"$ref": "#/components/parameters/P"}),
+            "a parameter is no response: left for lowering to report"
+        );
+        let found = forgiven(&cx);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("a response that is a `$ref` to a request body"));
+    }
+
+    #[test]
+    fn recursive_and_dynamic_refs_name_the_schema_that_holds_them() {
+        let (doc, _) = run(
+            json!({
+                "$dynamicAnchor": "node",
+                "properties": {
+                    "all": {"items": {"$recursiveRef": "#"}},
+                    "kids": {"items": {"$dynamicRef": "#node"}},
+                    "leaf": {"$anchor": "leaf", "properties": {"next": {"$dynamicRef": "#leaf"}}},
+                },
+            }),
+            true,
+        );
+        let properties = &schema_of(&doc)["properties"];
+        assert_eq!(
+            properties["all"]["items"],
+            json!({"$ref": "#/components/schemas/S"})
+        );
+        assert_eq!(
+            properties["kids"]["items"],
+            json!({"$ref": "#/components/schemas/S"})
+        );
+        // An anchor below the component: that schema, hoisted as any deep reference is.
+        assert_eq!(
+            properties["leaf"],
+            json!({"$ref": "#/components/schemas/SPropertiesLeaf"})
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["SPropertiesLeaf"]["properties"]["next"],
+            json!({"$ref": "#/components/schemas/SPropertiesLeaf"})
+        );
+    }
+
+    #[test]
+    fn schemas_inside_answers_become_components_named_as_in_place() {
+        let answer = |schema: Value| {
+            json!({"200": {"description": "ok",
+            "content": {"application/json": {"schema": schema}}}})
+        };
+        let mut doc = json!({
+            "openapi": "3.0.3",
+            "paths": {
+                "/u": {"get": {"operationId": "getUser", "responses": answer(json!({
+                    "properties": {"team": {"properties": {"slug": {"type": "string"}}}}
+                }))}},
+                "/t": {"get": {"responses": answer(json!({"$ref":
+                    "#/paths/~1u/get/responses/200/content/application~1json/schema/properties/team"
+                }))}},
+                "/m": {"get": {"responses": answer(json!({"items": {"$ref":
+                    "#/paths/~1u/get/responses/200/content/application~1json/schema"
+                }}))}},
+            },
+        });
+        let moves = downlevel(&Ctxt::new("t.yaml"), &mut doc, false);
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["GetUserResponse"]["properties"]["team"],
+            json!({"$ref": "#/components/schemas/GetUserResponseTeam"})
+        );
+        assert!(schemas["GetUserResponseTeam"]["properties"]["slug"].is_object());
+        // The answer in place refers to its component: one type for both places.
+        let in_place = "/paths/~1u/get/responses/200/content/application~1json/schema";
+        assert_eq!(
+            doc.pointer(in_place),
+            Some(&json!({"$ref": "#/components/schemas/GetUserResponse"}))
+        );
+        assert!(
+            moves
+                .iter()
+                .any(|m| m.to == "#/components/schemas/GetUserResponseTeam")
         );
     }
 }
