@@ -898,6 +898,8 @@ async fn a_querystring_parameter_is_the_whole_query_string() {
             Some("author=ann&year=2024".to_owned()),
             Some("%7B%22limit%22%3A2%7D".to_owned()),
         ]
+    );
+}
 
 #[tokio::test]
 async fn schemas_inside_other_answers_and_misplaced_references_decode_as_their_types() {
