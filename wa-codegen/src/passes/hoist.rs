@@ -85,6 +85,13 @@ pub(super) fn deep_refs(doc: &mut Value, moves: &mut Vec<Move>) {
         .collect();
     // Deepest first: a node hoisted inside one hoisted later is a `$ref` by then.
     refs.sort_by_key(|(_, p)| std::cmp::Reverse(p.tokens().count()));
+    // Only a schema's place can refer to a component schema instead.
+    let mut schemas = std::collections::HashSet::new();
+    walk::walk(doc, &mut |kind, at, _| {
+        if kind == walk::Kind::Schema {
+            schemas.insert(at.clone());
+        }
+    });
     let mut renamed: Vec<(String, Pointer)> = Vec::new();
     let mut hoisted: Vec<Move> = Vec::new();
     for (reference, pointer) in refs {
@@ -114,7 +121,9 @@ pub(super) fn deep_refs(doc: &mut Value, moves: &mut Vec<Move>) {
             crate::names::type_name(&tokens[skip..].join("_"))
         });
         let to = add_component(doc, &name, target);
-        if let Some(node) = doc.pointer_mut(pointer.json()) {
+        if schemas.contains(&pointer)
+            && let Some(node) = doc.pointer_mut(pointer.json())
+        {
             *node = serde_json::json!({"$ref": to.to_string()});
         }
         hoisted.push(Move {
