@@ -337,6 +337,7 @@ mod tests {
                 "$dynamicAnchor": "node",
                 "properties": {
                     "all": {"items": {"$recursiveRef": "#"}},
+                    "named": {"items": {"$recursiveRef": "#/components/schemas/T"}},
                     "kids": {"items": {"$dynamicRef": "#node"}},
                     "leaf": {"$anchor": "leaf", "properties": {"next": {"$dynamicRef": "#leaf"}}},
                 },
@@ -347,6 +348,10 @@ mod tests {
         assert_eq!(
             properties["all"]["items"],
             json!({"$ref": "#/components/schemas/S"})
+        );
+        assert_eq!(
+            properties["named"]["items"],
+            json!({"$ref": "#/components/schemas/T"})
         );
         assert_eq!(
             properties["kids"]["items"],

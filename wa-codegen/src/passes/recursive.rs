@@ -1,6 +1,7 @@
 //! `$recursiveRef` (JSON Schema 2019-09) and `$dynamicRef` (2020-12) as plain `$ref`s: to
 //! the schema resource that holds them (the component, or the outermost schema in place),
-//! or, for `$dynamicRef: '#name'`, to the schema in it that carries `$dynamicAnchor: name`.
+//! or, for `$dynamicRef: '#name'`, to the schema in it that carries `$dynamicAnchor: name`,
+//! or to the schema a pointer names (`$recursiveRef: '#/components/schemas/Filter'`).
 //! The types are the same whichever schema extends this one later, which is what dynamic
 //! resolution would change; `check` says so.
 
