@@ -40,10 +40,13 @@ pub(super) fn resolve(cx: &Ctxt, doc: &mut Value) {
         }
     });
     for (at, resource, key, target) in found {
-        let anchor = target
-            .strip_prefix('#')
-            .filter(|a| !a.is_empty() && !a.starts_with('/'));
+        let anchor = target.strip_prefix('#').filter(|a| !a.is_empty());
         let to = match anchor {
+            // A pointer (`#/components/schemas/Filter`): that schema.
+            Some(a) if a.starts_with('/') => match Pointer::parse(&target) {
+                Some(p) => p,
+                None => continue,
+            },
             Some(name) => anchors
                 .iter()
                 .find(|(p, n)| n == name && p.starts_with(&resource))
