@@ -1044,7 +1044,7 @@ async fn members_sharing_a_tag_written_in_place_or_recursive_decode_as_their_typ
     let m::AllOrAnyFiltersItem::AllOrAny(inner) = &filter.filters[1] else {
         panic!("{:?}", filter.filters[1]);
     };
-    assert_eq!(inner.type_, m::AllOrAnyType::Or);
+    assert_eq!(inner.r#type, m::AllOrAnyType::Or);
     let outline = got.outline.as_ref().unwrap();
     let grandchild = &outline.children.as_ref().unwrap()[0]
         .children
