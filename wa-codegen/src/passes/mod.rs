@@ -317,7 +317,7 @@ mod tests {
             },
         });
         let cx = Ctxt::new("t.yaml");
-        downlevel(&cx, &mut doc, false);
+        downlevel(&cx, &mut doc, Version::V30);
         let responses = &doc["paths"]["/a"]["post"]["responses"];
         assert_eq!(responses["201"], json!({"description": "b", "content": {}}));
         assert_eq!(
@@ -388,7 +388,7 @@ mod tests {
                 }}))}},
             },
         });
-        let moves = downlevel(&Ctxt::new("t.yaml"), &mut doc, false);
+        let moves = downlevel(&Ctxt::new("t.yaml"), &mut doc, Version::V30);
         let schemas = &doc["components"]["schemas"];
         assert_eq!(
             schemas["GetUserResponse"]["properties"]["team"],
