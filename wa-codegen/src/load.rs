@@ -39,8 +39,8 @@ pub(crate) fn read(cx: &Ctxt, source: &str) -> Option<OpenAPI> {
         cx.set_locations(locations);
         return None;
     }
-    for moved in crate::passes::downlevel(cx, &mut value, version) {
-        locations.alias(&moved.from, &moved.to);
+    for pass in crate::passes::downlevel(cx, &mut value, version) {
+        locations.moved_together(pass.into_iter().map(|m| (m.from, m.to)));
     }
     cx.set_locations(locations);
     match serde_path_to_error::deserialize::<_, OpenAPI>(&value) {

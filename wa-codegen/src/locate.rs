@@ -18,7 +18,7 @@ use crate::pointer::Pointer;
 pub struct Locations {
     by_pointer: HashMap<Pointer, (usize, usize)>,
     /// Pointer after a rewrite → pointer the user wrote (see [`Locations::alias`]).
-    moved: HashMap<Pointer, Pointer>,
+    moved: Vec<HashMap<Pointer, Pointer>>,
 }
 
 /// The first document of `source` as JSON, and the positions of its nodes. On a scan error
@@ -28,7 +28,7 @@ pub fn read(source: &str) -> (Result<Value, ScanError>, Locations) {
     let scanned = Parser::new_from_str(source).load(&mut recorder, false);
     let locations = Locations {
         by_pointer: recorder.positions,
-        moved: HashMap::new(),
+        moved: Vec::new(),
     };
     let value = scanned.map(|()| recorder.root.unwrap_or(Value::Null));
     (value, locations)
@@ -43,32 +43,37 @@ impl Locations {
     /// The node written at `from` now stands at `to` (a rewrite moved it): what is found
     /// at or below `to` is placed, and named, where the user wrote it.
     pub fn alias(&mut self, from: &Pointer, to: &Pointer) {
-        self.moved.insert(to.clone(), from.clone());
+        self.moved_together([(from.clone(), to.clone())]);
     }
 
-    /// The pointer the user wrote for a node that rewrites may have moved. A node can move
-    /// more than once (a 3.2 item schema inside a `query` operation): the moves are undone
-    /// latest first.
+    /// The moves of one rewrite, which happen at once (`from` → `to`): each `from` is where
+    /// the rewrites before it had put the node, so a node moved by several rewrites is
+    /// traced back through each of them, the latest first.
+    pub fn moved_together(&mut self, moves: impl IntoIterator<Item = (Pointer, Pointer)>) {
+        self.moved
+            .push(moves.into_iter().map(|(from, to)| (to, from)).collect());
+    }
+
+    /// The pointer the user wrote for a node that rewrites may have moved: each rewrite's
+    /// move of it (or of its nearest moved ancestor) undone, the latest rewrite first, each
+    /// once (a 2.0 body parameter leaves `parameters/0` as the next parameter takes its place:
+    /// undoing that twice would name the wrong one).
     pub fn written(&self, pointer: &Pointer) -> Pointer {
         let mut current = pointer.clone();
-        for _ in 0..8 {
-            match self.undo_move(&current) {
-                Some(earlier) if earlier != current => current = earlier,
-                _ => break,
+        for batch in self.moved.iter().rev() {
+            let mut p = current.clone();
+            loop {
+                if let Some(from) = batch.get(&p) {
+                    current = current.rebase(&p, from).unwrap_or(current);
+                    break;
+                }
+                match p.parent() {
+                    Some(parent) => p = parent,
+                    None => break,
+                }
             }
         }
         current
-    }
-
-    /// Where `pointer` was before the move of its nearest moved ancestor, if any.
-    fn undo_move(&self, pointer: &Pointer) -> Option<Pointer> {
-        let mut p = pointer.clone();
-        loop {
-            if let Some(from) = self.moved.get(&p) {
-                return pointer.rebase(&p, from);
-            }
-            p = p.parent()?;
-        }
     }
 
     /// Line and column of the node the user wrote at `pointer` (not moved), if it exists.

@@ -44,21 +44,19 @@ pub(crate) enum Version {
 /// `{type: 'null'}` union members (a common habit that 3.0 cannot say otherwise) and gains
 /// a schema for JSON-`content` parameters; a 3.1 or Swagger 2.0 one becomes its 3.0
 /// equivalent, and a 3.2 one first has its additions rewritten (`v32`).
-pub(crate) fn downlevel(cx: &Ctxt, doc: &mut Value, version: Version) -> Vec<Move> {
-    let mut moves = Vec::new();
+pub(crate) fn downlevel(cx: &Ctxt, doc: &mut Value, version: Version) -> Vec<Vec<Move>> {
+    let mut moves = Passes::default();
     if version == Version::Swagger2 {
-        swagger2::document(doc, &mut moves);
+        swagger2::document(doc, moves.next());
     }
-    // The passes below start from where the 2.0 rewrite put things.
-    let rewritten = moves.len();
     let v31 = version == Version::V31;
     let v32 = v32::is_v32(doc);
     if v32 {
-        v32::before(cx, doc, &mut moves);
+        v32::before(cx, doc, moves.next());
     }
     if v31 {
         v31::document(doc);
-        path_items::inline(cx, doc, &mut moves);
+        path_items::inline(cx, doc, moves.next());
     }
     recursive::resolve(cx, doc);
     let mut pass = Shapes {
@@ -66,43 +64,34 @@ pub(crate) fn downlevel(cx: &Ctxt, doc: &mut Value, version: Version) -> Vec<Mov
         keywords: v31::Keywords::default(),
     };
     walk::walk_mut(doc, &mut pass);
-    moves.append(&mut pass.keywords.moves);
+    moves.next().append(&mut pass.keywords.moves);
     if v31 {
-        hoist::defs(doc, std::mem::take(&mut pass.keywords.defs), &mut moves);
-        hoist::webhooks(doc, &mut moves);
+        hoist::defs(doc, std::mem::take(&mut pass.keywords.defs), moves.next());
+        hoist::webhooks(doc, moves.next());
         if let Some(c) = doc.get_mut("components").and_then(Value::as_object_mut) {
             c.remove("pathItems");
         }
         discriminators::const_tags(doc);
     }
     sections::misplaced(cx, doc);
-    hoist::deep_refs(doc, &mut moves);
+    hoist::deep_refs(doc, moves.next());
     bounds::relax(doc);
     if v32 {
-        v32::after(doc, &mut moves);
+        v32::after(doc, moves.next());
     }
-    let (first, later) = moves.split_at_mut(rewritten);
-    written_at(first, later);
-    moves
+    moves.0
 }
 
-/// Names the `from` of each of `later` (moves of a pass that ran after `first`'s) where the
-/// user wrote it, through `first`.
-fn written_at(first: &[Move], later: &mut [Move]) {
-    if first.is_empty() {
-        return;
-    }
-    let by_target: std::collections::HashMap<&Pointer, &Pointer> =
-        first.iter().map(|m| (&m.to, &m.from)).collect();
-    for m in later {
-        let mut p = Some(m.from.clone());
-        while let Some(at) = p {
-            if let Some(from) = by_target.get(&at) {
-                m.from = m.from.rebase(&at, from).unwrap_or_else(|| m.from.clone());
-                break;
-            }
-            p = at.parent();
-        }
+/// The moves of each pass, in the order the passes ran: the moves of one pass happen at
+/// once, and a later pass may move a node again (see `Locations::moved_together`).
+#[derive(Default)]
+struct Passes(Vec<Vec<Move>>);
+
+impl Passes {
+    /// The moves of the next pass.
+    fn next(&mut self) -> &mut Vec<Move> {
+        self.0.push(Vec::new());
+        self.0.last_mut().expect("just pushed")
     }
 }
 
@@ -176,7 +165,10 @@ mod tests {
             "components": {"schemas": {"S": schema}},
         });
         let version = if v31 { Version::V31 } else { Version::V30 };
-        let moves = downlevel(&Ctxt::new("t.yaml"), &mut doc, version);
+        let moves = downlevel(&Ctxt::new("t.yaml"), &mut doc, version)
+            .into_iter()
+            .flatten()
+            .collect();
         (doc, moves)
     }
 
@@ -224,7 +216,10 @@ mod tests {
             }},
             "$defs": {"A": {"type": ["string", "null"]}}
         });
-        let moves = downlevel(&Ctxt::new("t.yaml"), &mut doc, Version::V31);
+        let moves: Vec<Move> = downlevel(&Ctxt::new("t.yaml"), &mut doc, Version::V31)
+            .into_iter()
+            .flatten()
+            .collect();
         assert_eq!(
             doc.pointer("/components/schemas/S/properties/a/$ref"),
             Some(&json!("#/components/schemas/A"))
@@ -388,7 +383,10 @@ mod tests {
                 }}))}},
             },
         });
-        let moves = downlevel(&Ctxt::new("t.yaml"), &mut doc, Version::V30);
+        let moves: Vec<Move> = downlevel(&Ctxt::new("t.yaml"), &mut doc, Version::V30)
+            .into_iter()
+            .flatten()
+            .collect();
         let schemas = &doc["components"]["schemas"];
         assert_eq!(
             schemas["GetUserResponse"]["properties"]["team"],
