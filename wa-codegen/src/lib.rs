@@ -1,4 +1,5 @@
-//! Compiles an OpenAPI 3.0 or 3.1 spec into a typed async Rust client.
+//! Compiles an OpenAPI 3.0, 3.1 or 3.2 spec, or a Swagger 2.0 one, into a typed async Rust
+//! client.
 //!
 //! This is all the logic behind `wa_macros::include_api!`; the macro only parses its input,
 //! reads the file, calls [`Config::generate`] and turns [`Diagnostics`] into
