@@ -205,3 +205,16 @@ fn singular(section: &str) -> &str {
         other => other,
     }
 }
+
+/// An operation found under `paths`, before it is lowered.
+pub(crate) struct Found<'a> {
+    pub path: &'a str,
+    pub segments: Vec<template::Segment<'a>>,
+    pub method: crate::ir::HttpMethod,
+    pub item: &'a openapiv3::PathItem,
+    /// Where the path item is.
+    pub item_pointer: Pointer,
+    pub op: &'a openapiv3::Operation,
+    /// Where the operation is.
+    pub pointer: Pointer,
+}

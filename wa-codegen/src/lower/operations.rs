@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use indexmap::IndexMap;
 use openapiv3::{PathItem, ReferenceOr};
 
-use super::Lowerer;
 use super::params::LoweredParam;
 use super::template::{self, Segment};
+use super::{Found, Lowerer};
 use crate::ir::{
     GlobalParam, HttpMethod, Operation, Pagination, ParamLocation, ParamsStruct, PathPart,
     PathTemplate, Success, TypeId, TypeKind, TypeRef,
@@ -54,19 +54,6 @@ pub(crate) fn other_methods(
         }
     }
     out
-}
-
-/// An operation found under `paths`, before it is lowered.
-pub(super) struct Found<'a> {
-    pub path: &'a str,
-    pub segments: Vec<Segment<'a>>,
-    pub method: HttpMethod,
-    pub item: &'a PathItem,
-    /// Where the path item is.
-    pub item_pointer: Pointer,
-    pub op: &'a openapiv3::Operation,
-    /// Where the operation is.
-    pub pointer: Pointer,
 }
 
 impl<'a> Lowerer<'a, '_> {

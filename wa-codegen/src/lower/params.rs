@@ -3,7 +3,7 @@
 
 use openapiv3::{Parameter, ParameterData, ParameterSchemaOrContent, ReferenceOr};
 
-use super::operations::Found;
+use super::Found;
 use super::schemas::SchemaRef;
 use super::{Lowerer, resolve};
 use crate::ir::{Param, ParamLocation, QueryString, QueryStyle, TypeRef};
