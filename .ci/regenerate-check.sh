@@ -52,6 +52,56 @@ PY
 cargo build --quiet --manifest-path "$work/Cargo.toml"
 echo "regeneration check passed: a spec edit alone added Client::count_pets"
 
+# A spec in many files: an edit of any file it reaches regenerates, and only those do. The
+# shop fixture's Category lives in models/category.yaml, two `$ref`s below the root.
+multi="$root/target/regenerate-check-multi"
+rm -rf "$multi"
+mkdir -p "$multi/src"
+cp -r "$root/tests/specs/multi/shop" "$multi/shop"
+cp "$root/Cargo.lock" "$multi/Cargo.lock"
+sed 's/^name = "regenerate-check"/name = "regenerate-check-multi"/' "$work/Cargo.toml" > "$multi/Cargo.toml"
+cat > "$multi/src/main.rs" <<'RS'
+wa_runtime::include_api!("shop/shop.yaml");
+
+fn main() {
+    let _ = |c: models::Category| c.name;
+}
+RS
+cargo build --quiet --manifest-path "$multi/Cargo.toml"
+sed -i 's/let _ = |c: models::Category| c.name;/let _ = |c: models::Category| (c.name, c.slug);/' "$multi/src/main.rs"
+if cargo build --quiet --manifest-path "$multi/Cargo.toml" 2>/dev/null; then
+  echo "Category::slug exists before the spec declares it" >&2
+  exit 1
+fi
+python3 - "$multi/shop/models/category.yaml" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+s = s.replace("properties:\n", "properties:\n  slug:\n    type: string\n", 1)
+open(p, "w").write(s)
+PY
+cargo build --quiet --manifest-path "$multi/Cargo.toml"
+echo "regeneration check passed: an edit of models/category.yaml alone added Category::slug"
+
+# A file in the spec's folder that no `$ref` reaches is not tracked: editing it rebuilds nothing.
+echo "type: object" > "$multi/shop/models/unused.yaml"
+cargo build --quiet --manifest-path "$multi/Cargo.toml"
+touch "$multi/shop/models/unused.yaml"
+log=$(cargo build -v --manifest-path "$multi/Cargo.toml" 2>&1)
+if ! grep -q "Fresh regenerate-check-multi" <<<"$log"; then
+  printf '%s\n' "$log" >&2
+  echo "touching a file the spec does not reach rebuilt the crate" >&2
+  exit 1
+fi
+touch "$multi/shop/docs/list-pets.md"
+log=$(cargo build -v --manifest-path "$multi/Cargo.toml" 2>&1)
+if ! grep -q "Dirty regenerate-check-multi .*docs/list-pets.md" <<<"$log"; then
+  printf '%s\n' "$log" >&2
+  echo "touching docs/list-pets.md (a description the spec reaches) did not rebuild" >&2
+  exit 1
+fi
+echo "regeneration check passed: only the files the spec reaches are tracked"
+
 # The Watson spec reaches wa-client through the symlink wa-client/spec -> ../spec (so that the
 # published package holds it): an edit of the top-level file must still rebuild wa-client.
 # (Built first, so the second build has a reason to rebuild; `mock` as the earlier CI steps had it.)

@@ -49,6 +49,16 @@ pub mod tagged_unions {
     wa_runtime::include_api!("specs/constructs/tagged-unions.yaml");
 }
 
+/// A spec split over many files: `$ref`s to files, maps, operations and texts in files.
+pub mod multi_shop {
+    wa_runtime::include_api!("specs/multi/shop/shop.yaml");
+}
+
+/// Many operations sharing one operationId, in a JSON tree.
+pub mod multi_repeated {
+    wa_runtime::include_api!("specs/multi/repeated/repeated.json");
+}
+
 /// Only the `sessions` operations of the Watson spec, and only the models they use.
 pub mod sessions_only {
     wa_runtime::include_api!("../spec/assistant-v2.yaml", tags = ["sessions"]);

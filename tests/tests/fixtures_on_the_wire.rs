@@ -1261,3 +1261,79 @@ async fn swagger_2_file_parameter_is_a_multipart_upload() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn a_spec_in_many_files_on_the_wire() {
+    use wa_tests::multi_shop as shop;
+    let pet = json!({
+        "id": 7, "name": "Rex",
+        "category": {"name": "dogs", "parent": {"name": "animals"}},
+        "tag": {"label": "sale", "cents": 250},
+        "owner": {"name": "Ann", "address": {"city": "Oslo"}},
+    });
+    let server = answering(
+        "GET",
+        "/pets/7",
+        ResponseTemplate::new(200).set_body_json(&pet),
+    )
+    .await;
+    let client = shop::Client::new(config(&server)).unwrap();
+    let got = client.get_pet("7").await.unwrap().into_inner();
+    // One model per file, whichever `$ref` reached it.
+    let _: &shop::models::Animal = &got;
+    let category: &shop::models::Category = got.category.as_ref().unwrap();
+    assert_eq!(category.parent.as_ref().unwrap().name, "animals");
+    let tag: &shop::models::PriceTag = got.tag.as_ref().unwrap();
+    assert_eq!(tag.cents, Some(250));
+    let owner: &shop::models::Person = got.owner.as_ref().unwrap();
+    let address: &shop::models::Address = owner.address.as_ref().unwrap();
+    assert_eq!(address.city.as_deref(), Some("Oslo"));
+    assert_eq!(serde_json::to_value(&got).unwrap(), pet);
+
+    // The error model comes from a response kept in a file; the union from a file whose
+    // mapping names other files.
+    let server = answering(
+        "GET",
+        "/orders",
+        ResponseTemplate::new(200).set_body_json(json!([
+            {"id": "o1", "payment": {"method": "card", "last4": "4242"},
+             "shipTo": {"street": "Main St"}},
+            {"id": "o2", "payment": {"method": "transfer", "iban": "NO93"}},
+        ])),
+    )
+    .await;
+    let client = shop::Client::new(config(&server)).unwrap();
+    let orders = client.list_orders().await.unwrap().into_inner();
+    assert!(matches!(&orders[0].payment, shop::models::Payment::Card(c) if c.last4 == "4242"));
+    assert!(matches!(&orders[1].payment, shop::models::Payment::Transfer(t) if t.iban == "NO93"));
+    let ship_to: &shop::models::ShippingAddress = orders[0].ship_to.as_ref().unwrap();
+    assert_eq!(ship_to.street, "Main St");
+
+    let server = answering(
+        "GET",
+        "/pets",
+        ResponseTemplate::new(500).set_body_json(json!({"message": "down"})),
+    )
+    .await;
+    let client = shop::Client::new(config(&server)).unwrap();
+    let err = client.list_pets(&Default::default()).await.unwrap_err();
+    let error: shop::models::Error = err.as_http().unwrap().json().unwrap();
+    assert_eq!(error.message, "down");
+}
+
+#[tokio::test]
+async fn operations_sharing_an_operation_id_are_named_by_method_and_path() {
+    use wa_tests::multi_repeated as repeated;
+    let server = answering("DELETE", "/accounts/a1", ResponseTemplate::new(204)).await;
+    let client = repeated::Client::new(config(&server)).unwrap();
+    client.delete_accounts_by_account_id("a1").await.unwrap();
+    let server = answering(
+        "GET",
+        "/accounts",
+        ResponseTemplate::new(200).set_body_json(json!([{"id": "a1", "balance": 5}])),
+    )
+    .await;
+    let client = repeated::Client::new(config(&server)).unwrap();
+    let accounts = client.get_accounts().await.unwrap().into_inner();
+    assert_eq!(accounts[0].balance, Some(5));
+}

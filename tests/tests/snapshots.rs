@@ -44,6 +44,26 @@ fn a_31_document_read_as_32_is_unchanged() {
     assert_eq!(expand(&v32), expand(&v31));
 }
 
+/// One snapshot per spec split over many files (`specs/multi/<name>/<root>`), read with the
+/// files its `$ref`s reach.
+#[test]
+fn multi_file_fixtures() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for spec in [
+        "specs/multi/shop/shop.yaml",
+        "specs/multi/repeated/repeated.json",
+    ] {
+        let folder = root.join(spec).parent().unwrap().to_owned();
+        let files =
+            wa_codegen::Spec::files(spec, |path| std::fs::read_to_string(folder.join(path)));
+        let code = wa_codegen::Config::new()
+            .expand_spec(&files)
+            .unwrap_or_else(|d| panic!("{spec} does not compile:\n{d}"));
+        let name = spec.rsplit('/').nth(1).unwrap();
+        insta::assert_snapshot!(format!("multi_{name}"), code);
+    }
+}
+
 #[test]
 fn sessions_only_by_tag() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

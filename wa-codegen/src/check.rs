@@ -82,6 +82,52 @@ pub(crate) struct Finding {
     pub message: String,
 }
 
+/// Everything `check` finds in `document`: schema mistakes, and operationIds that several
+/// operations share.
+pub(crate) fn findings(document: &Value) -> Vec<Finding> {
+    let mut out = schemas(document);
+    out.extend(operation_ids(document));
+    out
+}
+
+/// An operationId that several operations share names none of them (their methods are
+/// named from method and path): each use is a finding, naming the first other one.
+fn operation_ids(document: &Value) -> Vec<Finding> {
+    let mut uses: indexmap::IndexMap<String, Vec<Pointer>> = indexmap::IndexMap::new();
+    walk(document, &mut |kind, at, node| {
+        let in_paths = at.tokens().next().as_deref() == Some("paths");
+        if kind == Kind::Operation && in_paths {
+            if let Some(id) = node.get("operationId").and_then(Value::as_str) {
+                uses.entry(id.to_owned()).or_default().push(at.clone());
+            }
+        }
+    });
+    let mut out = Vec::new();
+    for (id, ops) in uses.into_iter().filter(|(_, ops)| ops.len() > 1) {
+        let describe = |p: &Pointer| {
+            let mut tokens = p.tokens().skip(1);
+            let path = tokens.next().unwrap_or_default();
+            format!(
+                "{} {path}",
+                tokens.next().unwrap_or_default().to_uppercase()
+            )
+        };
+        for (i, at) in ops.iter().enumerate() {
+            let other = &ops[if i == 0 { 1 } else { 0 }];
+            out.push(Finding {
+                pointer: at.push("operationId"),
+                message: format!(
+                    "operationId `{id}` is used by {} operations (also `{}`): it names none of them, \
+                     their methods are named from method and path",
+                    ops.len(),
+                    describe(other)
+                ),
+            });
+        }
+    }
+    out
+}
+
 /// Every schema object of `document`, checked (on the walk, so examples, defaults and
 /// extensions are not mistaken for schemas).
 pub(crate) fn schemas(document: &Value) -> Vec<Finding> {
@@ -113,6 +159,21 @@ fn check_node(schema: &Value, pointer: &Pointer, in_all_of: bool, out: &mut Vec<
         });
     }
     let properties = map.get("properties").and_then(Value::as_object);
+    for (name, value) in properties.into_iter().flatten() {
+        if !matches!(value, Value::Object(_) | Value::Bool(true)) {
+            out.push(Finding {
+                pointer: pointer.join(["properties", name]),
+                message: format!(
+                    "`properties` holds `{name}: {}`, which is no schema: a keyword written one \
+                     level too deep? It is left out",
+                    crate::load::scalar_text(value)
+                        .chars()
+                        .take(60)
+                        .collect::<String>()
+                ),
+            });
+        }
+    }
     let composed = in_all_of
         || ["allOf", "oneOf", "anyOf"]
             .iter()
@@ -174,5 +235,22 @@ mod tests {
                 .iter()
                 .any(|(p, m)| p.ends_with("/schema/fromat") && m.contains("`format`"))
         );
+    }
+
+    #[test]
+    fn finds_operation_ids_that_several_operations_share() {
+        let op = json!({"operationId": "execute", "responses": {}});
+        let document = json!({"paths": {
+            "/a": {"get": op, "post": op},
+            "/b": {"get": {"operationId": "listB", "responses": {}}},
+        }});
+        let found: Vec<(String, String)> = findings(&document)
+            .into_iter()
+            .map(|f| (f.pointer.to_string(), f.message))
+            .collect();
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert_eq!(found[0].0, "#/paths/~1a/get/operationId");
+        assert!(found[0].1.contains("used by 2 operations (also `POST /a`)"));
+        assert!(found[1].1.contains("(also `GET /a`)"));
     }
 }

@@ -10,13 +10,17 @@ use crate::pointer::Pointer;
 /// One problem in a spec, tied to the node it is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// The spec file as the user named it.
+    /// The file that holds the problem, as the user names it (the root spec, or a file
+    /// it reaches through `$ref`s).
     pub file: String,
     /// 1-based line and column of the node, when the YAML could be read that far.
     pub line_col: Option<(usize, usize)>,
-    /// JSON pointer of the offending node (`#/paths/~1v2~1x/get`).
+    /// JSON pointer of the offending node inside that file (`#/paths/~1v2~1x/get`).
     pub pointer: String,
     pub message: String,
+    /// For a problem in another file than the root: where the `$ref`s that reached it
+    /// stand (`file:line:column`), the root's first.
+    pub through: Vec<String>,
 }
 
 impl fmt::Display for Diagnostic {
@@ -25,7 +29,11 @@ impl fmt::Display for Diagnostic {
             Some((line, col)) => write!(f, "{}:{line}:{col}", self.file)?,
             None => write!(f, "{}", self.file)?,
         }
-        write!(f, ": {} (at {})", self.message, self.pointer)
+        write!(f, ": {} (at {})", self.message, self.pointer)?;
+        if !self.through.is_empty() {
+            write!(f, ", reached through {}", self.through.join(" → "))?;
+        }
+        Ok(())
     }
 }
 
@@ -47,7 +55,7 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
-/// Collects the problems of one spec file. Shared by reference through every stage
+/// Collects the problems of one spec. Shared by reference through every stage
 /// (interior mutability, as serde_derive's `Ctxt`); [`Ctxt::check`] ends the run.
 pub(crate) struct Ctxt {
     file: String,
@@ -61,8 +69,9 @@ pub(crate) struct Ctxt {
 struct Found {
     pointer: Pointer,
     message: String,
-    /// Where the problem lies when no node stands there (a YAML syntax error).
-    line_col: Option<(usize, usize)>,
+    /// Where the problem lies when no node stands there (a YAML syntax error): the file, when
+    /// not the root, and the line and column.
+    at: Option<(Option<String>, (usize, usize))>,
     /// The problem is the `$ref` the node holds: placed at the reference's text.
     at_ref: bool,
 }
@@ -110,6 +119,19 @@ impl Ctxt {
         record(&self.forgiven, pointer, message.into(), None, at_ref);
     }
 
+    /// A problem at a position of another file of the spec than the root, at `pointer`
+    /// inside that file.
+    pub fn error_in(
+        &self,
+        file: &str,
+        line_col: (usize, usize),
+        pointer: &Pointer,
+        message: impl Into<String>,
+    ) {
+        let at = Some((Some(file.to_owned()), line_col));
+        record(&self.found, pointer, message.into(), at, false);
+    }
+
     /// A problem at a known position rather than at a node.
     pub fn error_at(
         &self,
@@ -117,11 +139,17 @@ impl Ctxt {
         pointer: &Pointer,
         message: impl Into<String>,
     ) {
-        record(&self.found, pointer, message.into(), Some(line_col), false);
+        record(
+            &self.found,
+            pointer,
+            message.into(),
+            Some((None, line_col)),
+            false,
+        );
     }
 
-    pub fn has_errors(&self) -> bool {
-        !self.found.borrow().is_empty()
+    pub fn error_count(&self) -> usize {
+        self.found.borrow().len()
     }
 
     /// Ends the run: `Err` with everything found, each placed at its node's line and column.
@@ -142,23 +170,36 @@ impl Ctxt {
         let locations = self.locations.get();
         found
             .into_iter()
-            .map(|f| {
-                let written = locations.map_or(f.pointer.clone(), |l| l.written(&f.pointer));
-                let line_col = f.line_col.or_else(|| {
-                    let l = locations?;
-                    let reference = written.push("$ref");
-                    let exact = f.at_ref && written.last().as_deref() != Some("$ref");
-                    exact
-                        .then(|| l.find_exact(&reference))
-                        .flatten()
-                        .or_else(|| l.find(&f.pointer))
-                });
-                Diagnostic {
-                    file: self.file.clone(),
-                    line_col,
-                    pointer: written.to_string(),
+            .map(|f| match (f.at, locations) {
+                (Some((file, line_col)), _) => Diagnostic {
+                    file: file.unwrap_or_else(|| self.file.clone()),
+                    line_col: Some(line_col),
+                    pointer: f.pointer.to_string(),
                     message: f.message,
+                    through: Vec::new(),
+                },
+                (None, Some(locations)) => {
+                    let place = locations.locate(&f.pointer);
+                    let line_col = f
+                        .at_ref
+                        .then(|| locations.find_ref(&f.pointer))
+                        .flatten()
+                        .or(place.line_col);
+                    Diagnostic {
+                        file: place.file.to_owned(),
+                        line_col,
+                        pointer: place.pointer.to_string(),
+                        message: f.message,
+                        through: place.through,
+                    }
                 }
+                (None, None) => Diagnostic {
+                    file: self.file.clone(),
+                    line_col: None,
+                    pointer: f.pointer.to_string(),
+                    message: f.message,
+                    through: Vec::new(),
+                },
             })
             .collect()
     }
@@ -168,7 +209,7 @@ fn record(
     list: &RefCell<Vec<Found>>,
     pointer: &Pointer,
     message: String,
-    line_col: Option<(usize, usize)>,
+    at: Option<(Option<String>, (usize, usize))>,
     at_ref: bool,
 ) {
     let mut found = list.borrow_mut();
@@ -182,7 +223,7 @@ fn record(
     found.push(Found {
         pointer: pointer.clone(),
         message,
-        line_col,
+        at,
         at_ref,
     });
 }

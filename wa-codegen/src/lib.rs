@@ -24,6 +24,7 @@ mod check;
 pub mod diagnostics;
 pub mod diff;
 mod emit;
+pub mod files;
 mod filter;
 pub mod ir;
 pub mod load;
@@ -37,12 +38,15 @@ mod walk;
 use proc_macro2::TokenStream;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
+pub use files::Spec;
 
 use diagnostics::Ctxt;
 use filter::Filter;
 
 /// Settings of one code generation, as a small builder. It never touches files: callers
-/// read the spec and hand over its text (the macro also tracks the file for rebuilds).
+/// hand over the spec's text, or (for a spec in many files) a [`Spec`] that reads the files
+/// the generator asks for, relative to the root file's folder; the generator decides what
+/// may be read. The macro also tracks every file read for rebuilds.
 #[derive(Clone)]
 pub struct Config {
     filter: Filter,
@@ -94,14 +98,19 @@ impl Config {
 
     /// The intermediate form of `source` (named `file` in diagnostics), filtered.
     pub fn lower(&self, file: &str, source: &str) -> Result<ir::Api, Diagnostics> {
-        let cx = Ctxt::new(file);
-        let api = self.lower_in(&cx, source);
+        self.lower_spec(&Spec::text(file, source))
+    }
+
+    /// The intermediate form of `spec` and the files it reaches, filtered.
+    pub fn lower_spec(&self, spec: &Spec) -> Result<ir::Api, Diagnostics> {
+        let cx = Ctxt::new(spec.name());
+        let api = self.lower_in(&cx, spec);
         cx.check()?;
         api.ok_or_else(|| Diagnostics(Vec::new()))
     }
 
-    fn lower_in(&self, cx: &Ctxt, source: &str) -> Option<ir::Api> {
-        load::read(cx, source).map(|spec| {
+    fn lower_in(&self, cx: &Ctxt, spec: &Spec) -> Option<ir::Api> {
+        load::read(cx, spec).map(|spec| {
             let mut api = lower::lower(&spec, cx);
             filter::apply(&mut api, &self.filter, cx);
             api
@@ -110,7 +119,12 @@ impl Config {
 
     /// Generated code for `source` (named `file` in diagnostics).
     pub fn generate(&self, file: &str, source: &str) -> Result<TokenStream, Diagnostics> {
-        let api = self.lower(file, source)?;
+        self.generate_spec(&Spec::text(file, source))
+    }
+
+    /// Generated code for `spec` and the files it reaches.
+    pub fn generate_spec(&self, spec: &Spec) -> Result<TokenStream, Diagnostics> {
+        let api = self.lower_spec(spec)?;
         Ok(emit::emit(&api, &self.runtime))
     }
 
@@ -119,20 +133,34 @@ impl Config {
     /// does not exist, and the idioms generation forgave, such as a response that is a
     /// `$ref` to a request body).
     pub fn check(&self, file: &str, source: &str) -> Report {
-        let cx = Ctxt::new(file);
-        self.lower_in(&cx, source);
-        let forgiven = cx.forgiven();
-        let errors = cx.check().err().map(|d| d.0).unwrap_or_default();
-        let (document, locations) = locate::read(source);
-        let mut warnings: Vec<Diagnostic> = document
-            .map(|document| check::schemas(&document))
-            .unwrap_or_default()
+        self.check_spec(&Spec::text(file, source))
+    }
+
+    /// [`Config::check`] for `spec` and the files it reaches; each finding names the file
+    /// that holds it.
+    pub fn check_spec(&self, spec: &Spec) -> Report {
+        let lowered = Ctxt::new(spec.name());
+        self.lower_in(&lowered, spec);
+        let forgiven = lowered.forgiven();
+        let errors = lowered.check().err().map(|d| d.0).unwrap_or_default();
+        let cx = Ctxt::new(spec.name());
+        let Some((document, locations, _)) = load::document(&cx, spec) else {
+            return Report {
+                errors,
+                warnings: forgiven,
+            };
+        };
+        let mut warnings: Vec<Diagnostic> = check::findings(&document)
             .into_iter()
-            .map(|found| Diagnostic {
-                file: file.to_owned(),
-                line_col: locations.find(&found.pointer),
-                pointer: found.pointer.to_string(),
-                message: found.message,
+            .map(|found| {
+                let place = locations.locate(&found.pointer);
+                Diagnostic {
+                    file: place.file.to_owned(),
+                    line_col: place.line_col,
+                    pointer: place.pointer.to_string(),
+                    message: found.message,
+                    through: place.through,
+                }
             })
             .collect();
         warnings.extend(forgiven);
@@ -141,7 +169,12 @@ impl Config {
 
     /// Generated code as formatted Rust source, as `cargo run -p wa-codegen -- expand` prints it.
     pub fn expand(&self, file: &str, source: &str) -> Result<String, Diagnostics> {
-        let tokens = self.generate(file, source)?;
+        self.expand_spec(&Spec::text(file, source))
+    }
+
+    /// [`Config::expand`] for `spec` and the files it reaches.
+    pub fn expand_spec(&self, spec: &Spec) -> Result<String, Diagnostics> {
+        let tokens = self.generate_spec(spec)?;
         Ok(format_tokens(&tokens))
     }
 }

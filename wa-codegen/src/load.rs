@@ -1,10 +1,13 @@
-//! Stage 1: spec text → `openapiv3::OpenAPI`, with positions for every node. OpenAPI 3.1
-//! and 3.2 and Swagger 2.0 are rewritten to their 3.0 equivalent first (see `passes`).
+//! Stage 1: the spec's files → `openapiv3::OpenAPI`, with positions for every node. The
+//! files its `$ref`s reach are read into one document first (`passes::bundle`), and OpenAPI
+//! 3.1, 3.2 and Swagger 2.0 are rewritten to their 3.0 equivalent (see `passes`).
 
 use openapiv3::OpenAPI;
 use serde_json::Value;
 
 use crate::diagnostics::{Ctxt, Diagnostics};
+use crate::files::Spec;
+use crate::locate::Locations;
 use crate::passes::Version;
 use crate::pointer::Pointer;
 
@@ -12,33 +15,53 @@ use crate::pointer::Pointer;
 /// pipeline (benchmarks). Reads OpenAPI 3.0, and 3.1, 3.2 and Swagger 2.0 as their 3.0
 /// equivalent.
 pub fn load(file: &str, source: &str) -> Result<OpenAPI, Diagnostics> {
+    let spec = Spec::text(file, source);
     let cx = Ctxt::new(file);
-    let api = read(&cx, source);
+    let api = read(&cx, &spec);
     cx.check()?;
     api.ok_or_else(|| Diagnostics(Vec::new()))
 }
 
-/// Parses `source` into the document, recording every problem (and where the document's
-/// nodes stand) in `cx`. `None` when there is no document to go on with.
-pub(crate) fn read(cx: &Ctxt, source: &str) -> Option<OpenAPI> {
-    let (value, mut locations) = crate::locate::read(source);
+/// Reads the root file of `spec` and every file its `$ref`s reach into one document as
+/// written (no rewrites yet), and its version, recording every problem (and where the document's nodes stand)
+/// in `cx`. `None` when there is no document to go on with (its locations are then given
+/// to `cx`): a file that cannot be read or parsed where a schema would do as a stand-in is
+/// no reason to stop.
+pub(crate) fn document(cx: &Ctxt, spec: &Spec) -> Option<(Value, Locations, Version)> {
+    let source = match spec.read(spec.root()) {
+        Ok(source) => source,
+        Err(e) => {
+            cx.error(&Pointer::root(), format!("cannot read the spec: {e}"));
+            return None;
+        }
+    };
+    let (value, positions) = crate::locate::read(&source);
+    let mut locations = Locations::new(spec.name(), positions);
     let mut value = match value {
         Ok(v) => v,
         Err(e) => {
-            cx.set_locations(locations);
             cx.error_at(
                 (e.marker().line(), e.marker().col() + 1),
                 &Pointer::root(),
                 format!("the spec is not valid YAML: {}", e.info()),
             );
+            cx.set_locations(locations);
             return None;
         }
     };
+    let before = cx.error_count();
     let version = check_version(cx, &value);
-    if cx.has_errors() {
+    if cx.error_count() > before || !crate::passes::bundle(cx, spec, &mut value, &mut locations) {
         cx.set_locations(locations);
         return None;
     }
+    Some((value, locations, version))
+}
+
+/// Parses `spec` into the document, recording every problem (and where the document's
+/// nodes stand) in `cx`. `None` when there is no document to go on with.
+pub(crate) fn read(cx: &Ctxt, spec: &Spec) -> Option<OpenAPI> {
+    let (mut value, mut locations, version) = document(cx, spec)?;
     for pass in crate::passes::downlevel(cx, &mut value, version) {
         locations.moved_together(pass.into_iter().map(|m| (m.from, m.to)));
     }
@@ -141,7 +164,7 @@ fn check_version(cx: &Ctxt, value: &Value) -> Version {
     Version::V30
 }
 
-fn scalar_text(v: &Value) -> String {
+pub(crate) fn scalar_text(v: &Value) -> String {
     v.to_string()
 }
 

@@ -13,31 +13,93 @@ use yaml_rust2::scanner::{Marker, ScanError, TScalarStyle};
 
 use crate::pointer::Pointer;
 
-/// Positions of the nodes of one document, keyed by JSON pointer (`#`, `#/info/title`, ...).
+/// Where the nodes of one file stand: JSON pointer (`#`, `#/info/title`, ...) → line and
+/// column.
 #[derive(Debug, Default)]
+pub struct Positions(HashMap<Pointer, (usize, usize)>);
+
+impl Positions {
+    /// Line and column (1-based) of the node at `pointer`, or of its nearest ancestor that
+    /// exists in the file.
+    pub fn find(&self, pointer: &Pointer) -> Option<(usize, usize)> {
+        let mut p = pointer.clone();
+        loop {
+            if let Some(pos) = self.0.get(&p) {
+                return Some(*pos);
+            }
+            p = p.parent()?;
+        }
+    }
+}
+
+/// Positions of the nodes of a spec, per file (the root first), and where the nodes that
+/// reading and rewriting moved were written: a node inlined or hoisted from another file, or
+/// moved by a pass, is placed and named in the file and at the pointer the user wrote.
+#[derive(Debug)]
 pub struct Locations {
-    by_pointer: HashMap<Pointer, (usize, usize)>,
-    /// Pointer after a rewrite → pointer the user wrote (see [`Locations::alias`]).
+    files: Vec<(String, Positions)>,
+    /// Nodes brought in from other files: pointer in the document → where it was written.
+    placed: HashMap<Pointer, Origin>,
+    /// The moves of each rewrite, in order: pointer after it → pointer before it.
     moved: Vec<HashMap<Pointer, Pointer>>,
+}
+
+#[derive(Debug)]
+struct Origin {
+    /// The file (index into `files`).
+    file: usize,
+    pointer: Pointer,
+    /// Where the `$ref`s that brought the node in stand (`file:line:column`), the root's first.
+    through: Vec<String>,
+}
+
+/// Where a node of the document was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place<'a> {
+    /// The file as the user names it.
+    pub file: &'a str,
+    /// The pointer inside that file.
+    pub pointer: Pointer,
+    /// 1-based line and column in that file.
+    pub line_col: Option<(usize, usize)>,
+    /// For a node in another file than the root, where the `$ref`s that reached it stand
+    /// (`file:line:column`), the root's first.
+    pub through: Vec<String>,
 }
 
 /// The first document of `source` as JSON, and the positions of its nodes. On a scan error
 /// the positions read before the problem are kept, for the other diagnostics.
-pub fn read(source: &str) -> (Result<Value, ScanError>, Locations) {
+pub fn read(source: &str) -> (Result<Value, ScanError>, Positions) {
     let mut recorder = Recorder::default();
     let scanned = Parser::new_from_str(source).load(&mut recorder, false);
-    let locations = Locations {
-        by_pointer: recorder.positions,
-        moved: Vec::new(),
-    };
     let value = scanned.map(|()| recorder.root.unwrap_or(Value::Null));
-    (value, locations)
+    (value, Positions(recorder.positions))
 }
 
 impl Locations {
-    /// The positions of the nodes of `source`.
+    /// The locations of a spec whose root file is `name`.
+    pub fn new(name: &str, positions: Positions) -> Self {
+        Locations {
+            files: vec![(name.to_owned(), positions)],
+            placed: HashMap::new(),
+            moved: Vec::new(),
+        }
+    }
+
+    /// The positions of `source` alone, as a file without a name.
     pub fn of(source: &str) -> Self {
-        read(source).1
+        Locations::new("", read(source).1)
+    }
+
+    /// Adds another file of the spec; its index, for [`Locations::place`].
+    pub fn add_file(&mut self, name: String, positions: Positions) -> usize {
+        self.files.push((name, positions));
+        self.files.len() - 1
+    }
+
+    /// The name of the file at `index` (0 is the root).
+    pub fn file_name(&self, index: usize) -> &str {
+        &self.files[index].0
     }
 
     /// The node written at `from` now stands at `to` (a rewrite moved it): what is found
@@ -54,43 +116,90 @@ impl Locations {
             .push(moves.into_iter().map(|(from, to)| (to, from)).collect());
     }
 
-    /// The pointer the user wrote for a node that rewrites may have moved: each rewrite's
-    /// move of it (or of its nearest moved ancestor) undone, the latest rewrite first, each
-    /// once (a 2.0 body parameter leaves `parameters/0` as the next parameter takes its place:
-    /// undoing that twice would name the wrong one).
-    pub fn written(&self, pointer: &Pointer) -> Pointer {
-        let mut current = pointer.clone();
-        for batch in self.moved.iter().rev() {
-            let mut p = current.clone();
-            loop {
-                if let Some(from) = batch.get(&p) {
-                    current = current.rebase(&p, from).unwrap_or(current);
-                    break;
-                }
-                match p.parent() {
-                    Some(parent) => p = parent,
-                    None => break,
-                }
-            }
-        }
-        current
+    /// The node written in file `file` at `from` now stands at `to` of the document, brought
+    /// in by the `$ref` at `via` (a pointer of the document as it stands now). Files are
+    /// read before any rewrite runs.
+    pub fn place(&mut self, file: usize, from: &Pointer, to: &Pointer, via: &Pointer) {
+        let ref_at = self.locate(via);
+        let mut through = ref_at.through.clone();
+        through.push(match ref_at.line_col {
+            Some((line, col)) => format!("{}:{line}:{col}", ref_at.file),
+            None => ref_at.file.to_owned(),
+        });
+        let origin = Origin {
+            file,
+            pointer: from.clone(),
+            through,
+        };
+        self.placed.insert(to.clone(), origin);
     }
 
-    /// Line and column of the node the user wrote at `pointer` (not moved), if it exists.
-    pub fn find_exact(&self, written: &Pointer) -> Option<(usize, usize)> {
-        self.by_pointer.get(written).copied()
+    /// The file (index) and pointer the user wrote for a node of the document, and the
+    /// `$ref`s that brought it there: each rewrite's move of it (or of its nearest moved
+    /// ancestor) undone, the latest rewrite first, each once (a 2.0 body parameter leaves
+    /// `parameters/0` as the next parameter takes its place: undoing that twice would name
+    /// the wrong one); then the file it came from.
+    fn origin(&self, pointer: &Pointer) -> (usize, Pointer, &[String]) {
+        let mut current = pointer.clone();
+        for batch in self.moved.iter().rev() {
+            if let Some((at, from)) = nearest(batch, &current) {
+                current = current.rebase(&at, from).unwrap_or(current);
+            }
+        }
+        match nearest(&self.placed, &current) {
+            Some((at, origin)) => {
+                let from = current.rebase(&at, &origin.pointer).unwrap_or(current);
+                (origin.file, from, &origin.through)
+            }
+            None => (0, current, &[]),
+        }
+    }
+
+    /// The pointer the user wrote for a node that a rewrite may have moved, inside the file
+    /// that holds it.
+    pub fn written(&self, pointer: &Pointer) -> Pointer {
+        self.origin(pointer).1
+    }
+
+    /// Line and column of the `$ref` the node at `pointer` holds, as the user wrote it.
+    pub fn find_ref(&self, pointer: &Pointer) -> Option<(usize, usize)> {
+        let (file, pointer, _) = self.origin(pointer);
+        let reference = if pointer.last().as_deref() == Some("$ref") {
+            pointer
+        } else {
+            pointer.push("$ref")
+        };
+        self.files[file].1.0.get(&reference).copied()
     }
 
     /// Line and column (1-based) of the node at `pointer`, or of its nearest ancestor that
-    /// exists in the document.
+    /// exists in the file that holds it.
     pub fn find(&self, pointer: &Pointer) -> Option<(usize, usize)> {
-        let mut p = self.written(pointer);
-        loop {
-            if let Some(pos) = self.by_pointer.get(&p) {
-                return Some(*pos);
-            }
-            p = p.parent()?;
+        let (file, pointer, _) = self.origin(pointer);
+        self.files[file].1.find(&pointer)
+    }
+
+    /// The file, pointer and position the user wrote for a node of the document.
+    pub fn locate(&self, pointer: &Pointer) -> Place<'_> {
+        let (file, pointer, through) = self.origin(pointer);
+        let (name, positions) = &self.files[file];
+        Place {
+            file: name,
+            line_col: positions.find(&pointer),
+            pointer,
+            through: through.to_vec(),
         }
+    }
+}
+
+/// The entry of `map` at `pointer` or at its nearest ancestor.
+fn nearest<'m, V>(map: &'m HashMap<Pointer, V>, pointer: &Pointer) -> Option<(Pointer, &'m V)> {
+    let mut p = pointer.clone();
+    loop {
+        if let Some(v) = map.get(&p) {
+            return Some((p, v));
+        }
+        p = p.parent()?;
     }
 }
 
@@ -285,5 +394,30 @@ mod tests {
         assert_eq!(l.find(&p("#/x/c")), Some((3, 5)));
         assert_eq!(l.written(&p("#/x/c/d")), "#/a/b/c/d");
         assert_eq!(l.written(&p("#/a/b")), "#/a/b");
+    }
+
+    #[test]
+    fn nodes_from_other_files_are_placed_in_their_file() {
+        let p = |p: &str| Pointer::parse(p).unwrap();
+        let mut l = Locations::new("root.yaml", read("paths:\n  /a:\n    $ref: a.yaml\n").1);
+        let a = l.add_file(
+            "a.yaml".into(),
+            read("get:\n  responses:\n    '200': {}\n").1,
+        );
+        l.place(
+            a,
+            &Pointer::root(),
+            &p("#/paths/~1a"),
+            &p("#/paths/~1a/$ref"),
+        );
+        // A pass moved the inlined operation elsewhere, and a diagnostic is there.
+        l.alias(&p("#/paths/~1a/get"), &p("#/x"));
+        let place = l.locate(&p("#/x/responses/200"));
+        assert_eq!(place.file, "a.yaml");
+        assert_eq!(place.pointer, "#/get/responses/200");
+        assert_eq!(place.line_col, Some((3, 5)));
+        assert_eq!(place.through, ["root.yaml:3:5"]);
+        let root = l.locate(&p("#/paths"));
+        assert_eq!((root.file, root.line_col), ("root.yaml", Some((1, 1))));
     }
 }

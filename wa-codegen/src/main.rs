@@ -6,7 +6,10 @@
 //! semver effect; exit status 0 when all are compatible, 1 when one breaks, 2 when an input
 //! cannot be read.
 
+use std::path::Path;
 use std::process::ExitCode;
+
+use wa_codegen::Spec;
 
 const USAGE: &str = "usage: wa-codegen expand <spec> [--tag TAG]... [--operation OPERATION_ID]...\n       wa-codegen check <spec>\n       wa-codegen diff <old spec> <new spec>";
 
@@ -16,17 +19,15 @@ fn main() -> ExitCode {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
-    let source = match std::fs::read_to_string(path) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("{path}: cannot read the spec: {e}");
-            return ExitCode::from(2);
-        }
-    };
+    if let Err(e) = std::fs::metadata(path) {
+        eprintln!("{path}: cannot read the spec: {e}");
+        return ExitCode::from(2);
+    }
+    let spec = files(path);
     match (command.as_str(), options) {
-        ("expand", options) => expand(path, &source, options),
-        ("check", []) => check(path, &source),
-        ("diff", [new_path]) => diff((path, &source), new_path),
+        ("expand", options) => expand(&spec, options),
+        ("check", []) => check(&spec),
+        ("diff", [new_path]) => diff(&spec, new_path),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -34,7 +35,16 @@ fn main() -> ExitCode {
     }
 }
 
-fn expand(path: &str, source: &str, options: &[String]) -> ExitCode {
+/// The spec whose root file is `path`, reading the files it refers to from the root's
+/// folder (the generator decides which paths may be read).
+fn files(path: &str) -> Spec<'static> {
+    let dir = Path::new(path).parent().unwrap_or(Path::new("")).to_owned();
+    Spec::files(path, move |relative| {
+        std::fs::read_to_string(dir.join(relative))
+    })
+}
+
+fn expand(spec: &Spec, options: &[String]) -> ExitCode {
     let mut config = wa_codegen::Config::new();
     let (mut tags, mut operations) = (Vec::new(), Vec::new());
     let mut rest = options.iter();
@@ -54,7 +64,7 @@ fn expand(path: &str, source: &str, options: &[String]) -> ExitCode {
     if !operations.is_empty() {
         config = config.only_operations(operations);
     }
-    match config.expand(path, source) {
+    match config.expand_spec(spec) {
         Ok(code) => {
             print!("{code}");
             ExitCode::SUCCESS
@@ -66,8 +76,8 @@ fn expand(path: &str, source: &str, options: &[String]) -> ExitCode {
     }
 }
 
-fn check(path: &str, source: &str) -> ExitCode {
-    let report = wa_codegen::Config::new().check(path, source);
+fn check(spec: &Spec) -> ExitCode {
+    let report = wa_codegen::Config::new().check_spec(spec);
     for error in &report.errors {
         println!("error: {error}");
     }
@@ -75,7 +85,8 @@ fn check(path: &str, source: &str) -> ExitCode {
         println!("warning: {warning}");
     }
     println!(
-        "{path}: {} error(s), {} likely mistake(s)",
+        "{}: {} error(s), {} likely mistake(s)",
+        spec.name(),
         report.errors.len(),
         report.warnings.len()
     );
@@ -86,19 +97,13 @@ fn check(path: &str, source: &str) -> ExitCode {
     }
 }
 
-fn diff((old_path, old_source): (&str, &str), new_path: &str) -> ExitCode {
+fn diff(old: &Spec, new_path: &str) -> ExitCode {
     let config = wa_codegen::Config::new();
-    let new_source = match std::fs::read_to_string(new_path) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("{new_path}: cannot read the spec: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let (old, new) = match (
-        config.lower(old_path, old_source),
-        config.lower(new_path, &new_source),
-    ) {
+    if let Err(e) = std::fs::metadata(new_path) {
+        eprintln!("{new_path}: cannot read the spec: {e}");
+        return ExitCode::from(2);
+    }
+    let (old, new) = match (config.lower_spec(old), config.lower_spec(&files(new_path))) {
         (Ok(old), Ok(new)) => (old, new),
         (old, new) => {
             for diagnostics in [old.err(), new.err()].into_iter().flatten() {

@@ -150,7 +150,7 @@ pub fn unescape(token: &str) -> String {
     decoded.replace("~1", "/").replace("~0", "~")
 }
 
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -114,6 +114,11 @@ pub(crate) trait Visit {
     fn enter(&mut self, _kind: Kind, _at: &Pointer, _node: &mut Value) {}
     /// After the node's children.
     fn leave(&mut self, _kind: Kind, _at: &Pointer, _node: &mut Value) {}
+    /// Before the entries of a map or list of nodes of `kind` (`paths`, `properties`,
+    /// `parameters`, ...); it may be replaced, as a `$ref` standing for the whole map.
+    fn enter_many(&mut self, _kind: Kind, _at: &Pointer, _many: &mut Value) {}
+    /// After the entries of a map or list of nodes.
+    fn leave_many(&mut self, _kind: Kind, _at: &Pointer, _many: &mut Value) {}
 }
 
 /// Walks `doc` (a whole document) with `visit`.
@@ -130,7 +135,14 @@ pub(crate) fn node_mut(kind: Kind, at: &Pointer, node: &mut Value, visit: &mut i
                 continue;
             };
             let here = at.push(key);
-            match (slot, child) {
+            let many = match slot {
+                Slot::List(k) | Slot::Map(k) => Some(k),
+                _ => None,
+            };
+            if let Some(k) = many {
+                visit.enter_many(k, &here, child);
+            }
+            match (slot, &mut *child) {
                 (Slot::One(k), child) => node_mut(k, &here, child, visit),
                 (Slot::List(k) | Slot::Map(k), Value::Array(items)) => {
                     for (i, item) in items.iter_mut().enumerate() {
@@ -151,6 +163,9 @@ pub(crate) fn node_mut(kind: Kind, at: &Pointer, node: &mut Value, visit: &mut i
                 }
                 (Slot::SchemaOrList, child) => node_mut(Kind::Schema, &here, child, visit),
                 _ => {}
+            }
+            if let Some(k) = many {
+                visit.leave_many(k, &here, child);
             }
         }
     }

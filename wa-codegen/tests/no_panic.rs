@@ -77,7 +77,11 @@ fn corpus() -> Vec<(PathBuf, String)> {
         for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
             let path = entry.path();
             if path.is_dir() {
-                dirs.push(path);
+                // The files of a spec split over many (`multi/`) are no specs on their own,
+                // and this test gives the compiler one text.
+                if path.file_name().is_none_or(|n| n != "multi") {
+                    dirs.push(path);
+                }
             } else if path.extension().is_some_and(|e| e == "yaml") {
                 files.push(path);
             }

@@ -1,7 +1,8 @@
 //! `include_api!`: generates a typed client from an OpenAPI spec at compile time.
 //!
 //! A thin front over `wa-codegen`: it parses the macro input, resolves the spec path against
-//! `CARGO_MANIFEST_DIR`, and turns every diagnostic into a `compile_error!`.
+//! `CARGO_MANIFEST_DIR`, reads the files the spec reaches (each tracked for rebuilds), and
+//! turns every diagnostic into a `compile_error!`.
 
 use proc_macro::TokenStream;
 use proc_macro2::Span;
@@ -17,7 +18,9 @@ use syn::{Ident, LitStr, Token, bracketed};
 /// wa_runtime::include_api!("spec/my-api.yaml", tags = ["sessions"], operations = ["message"]);
 /// ```
 ///
-/// The path is relative to the calling crate's `Cargo.toml`. Options:
+/// The path is relative to the calling crate's `Cargo.toml`. A spec split over many files
+/// works the same: the files its `$ref`s name (relative to the file holding the `$ref`, in
+/// the root file's folder or below) are read too, and editing any of them rebuilds. Options:
 /// - `tags = [...]`: only operations with one of these tags;
 /// - `operations = [...]`: only these operationIds (together with `tags`: either matches);
 /// - `runtime = path`: the crate generated code calls, `wa_runtime` unless given: a crate
@@ -93,7 +96,9 @@ impl Parse for Input {
 }
 
 /// The file work is the macro's (as in sqlx's and progenitor's macros): it resolves the path,
-/// reads the spec and makes cargo track it; the generator only ever sees text.
+/// reads the files the generator asks for (the generator decides which paths may be read:
+/// only in the root spec's folder) and makes cargo track each of them; the generator only
+/// ever sees text.
 fn expand(input: &Input) -> proc_macro2::TokenStream {
     let span = input.path.span();
     let label = input.path.value();
@@ -113,6 +118,19 @@ fn expand(input: &Input) -> proc_macro2::TokenStream {
             return error(span, &message);
         }
     };
+    let folder = path.parent().unwrap_or(&path).to_owned();
+    let root = path.file_name().unwrap_or_default().to_owned();
+    // Every file read, in the order read, the root first.
+    let read = std::cell::RefCell::new(vec![path.clone()]);
+    let spec = wa_codegen::Spec::files(&label, |relative| {
+        if std::ffi::OsStr::new(relative) == root {
+            return Ok(source.clone());
+        }
+        let file = folder.join(relative);
+        let text = std::fs::read_to_string(&file)?;
+        read.borrow_mut().push(file);
+        Ok(text)
+    });
     let mut config = wa_codegen::Config::new();
     if let Some(tags) = &input.tags {
         config = config.only_tags(tags.clone());
@@ -123,7 +141,7 @@ fn expand(input: &Input) -> proc_macro2::TokenStream {
     if let Some(runtime) = &input.runtime {
         config = config.runtime_path(runtime.clone());
     }
-    let generated = match config.generate(&label, &source) {
+    let generated = match config.generate_spec(&spec) {
         Ok(tokens) => tokens,
         Err(diagnostics) => diagnostics
             .0
@@ -131,10 +149,12 @@ fn expand(input: &Input) -> proc_macro2::TokenStream {
             .map(|d| error(span, &d.to_string()))
             .collect(),
     };
-    let tracked = path.to_string_lossy();
+    drop(spec);
+    let tracked = read.into_inner();
+    let tracked = tracked.iter().map(|file| file.to_string_lossy());
     quote! {
-        // Makes cargo rebuild the calling crate whenever the spec changes.
-        const _: &[u8] = ::core::include_bytes!(#tracked);
+        // Makes cargo rebuild the calling crate whenever a file of the spec changes.
+        #(const _: &[u8] = ::core::include_bytes!(#tracked);)*
         #generated
     }
 }

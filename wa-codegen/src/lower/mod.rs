@@ -185,15 +185,8 @@ pub(crate) fn follow<'s, T>(
 }
 
 pub(crate) fn ref_problem(reference: &str, section: &str) -> String {
-    if reference.starts_with('#') {
-        format!(
-            "unresolvable `$ref: {reference}`: expected a reference into #/components/{section}"
-        )
-    } else {
-        format!(
-            "unsupported `$ref: {reference}`: references to other files are not supported; bundle the spec into one file"
-        )
-    }
+    // References to other files were followed while reading (`passes::bundle`).
+    format!("unresolvable `$ref: {reference}`: expected a reference into #/components/{section}")
 }
 
 fn singular(section: &str) -> &str {

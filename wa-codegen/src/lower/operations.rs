@@ -64,10 +64,28 @@ impl<'a> Lowerer<'a, '_> {
             methods.reserve(reserved);
         }
         // Global parameters first, so their setters keep their plain names.
+        let found = self.find_operations();
+        // An operationId names its method only when no other operation has it: trees split
+        // over many files often repeat one (`execute` in every file), and a name that stands
+        // for several operations names none. The same operation reached again through a path
+        // item's `$ref` is no repeat. `wa-codegen check` reports repeated ids.
+        let mut uses: HashMap<&str, Vec<&openapiv3::Operation>> = HashMap::new();
+        for f in &found {
+            if let Some(id) = f.op.operation_id.as_deref() {
+                let ops = uses.entry(id).or_default();
+                if !ops.iter().any(|seen| std::ptr::eq(*seen, f.op)) {
+                    ops.push(f.op);
+                }
+            }
+        }
         let mut lowered = Vec::new();
-        for found in self.find_operations() {
+        for found in found {
+            let id = match found.op.operation_id.as_deref() {
+                Some(id) if uses.get(id).is_some_and(|ops| ops.len() == 1) => id.to_owned(),
+                _ => derived_name(&found.method, found.path),
+            };
             let in_path = template::param_names(&found.segments);
-            let params = self.collect_params(&found, &in_path);
+            let params = self.collect_params(&found, &in_path, &id);
             for p in params.iter().filter(|p| p.global) {
                 if !globals.iter().any(|g| g.wire_name == p.param.wire_name) {
                     globals.push(GlobalParam {
@@ -83,36 +101,10 @@ impl<'a> Lowerer<'a, '_> {
                     ));
                 }
             }
-            lowered.push((found, params));
+            lowered.push((found, params, id));
         }
         let mut ops = Vec::new();
-        // operationId → the operation that has it first, to refuse a second one. The same
-        // operation reached again through a path item's `$ref` is no duplicate.
-        let mut seen: HashMap<&str, (String, &openapiv3::Operation)> = HashMap::new();
-        for (found, params) in lowered {
-            let op = found.op;
-            if let Some(id) = op.operation_id.as_deref() {
-                match seen.get(id) {
-                    Some((_, first)) if std::ptr::eq(*first, op) => {}
-                    Some((first, _)) => {
-                        self.cx.error(
-                            &found.pointer.push("operationId"),
-                            format!("duplicate operationId `{id}`: `{first}` has it too; operationIds must be unique"),
-                        );
-                        continue;
-                    }
-                    None => {
-                        seen.insert(
-                            id,
-                            (format!("{} {}", found.method.as_str(), found.path), op),
-                        );
-                    }
-                }
-            }
-            let id = op
-                .operation_id
-                .clone()
-                .unwrap_or_else(|| derived_name(&found.method, found.path));
+        for (found, params, id) in lowered {
             let method = methods.claim(&method_name(&id));
             let lowered = self.lower_operation(found, params, id, method);
             for extra in sibling_methods(&lowered) {

@@ -26,6 +26,7 @@ impl<'a> Lowerer<'a, '_> {
         &mut self,
         found: &Found<'a>,
         in_path: &[&str],
+        id: &str,
     ) -> Vec<LoweredParam> {
         let op = found.op;
         let sources = found
@@ -47,7 +48,7 @@ impl<'a> Lowerer<'a, '_> {
             names.reserve(reserved);
         }
         for (param, at) in sources {
-            let Some(lowered) = self.lower_param(param, &at, op) else {
+            let Some(lowered) = self.lower_param(param, &at, id) else {
                 continue;
             };
             let same = |p: &&mut LoweredParam| {
@@ -100,7 +101,7 @@ impl<'a> Lowerer<'a, '_> {
         &mut self,
         param: &'a ReferenceOr<Parameter>,
         at: &Pointer,
-        op: &'a openapiv3::Operation,
+        id: &str,
     ) -> Option<LoweredParam> {
         let spec: &'a openapiv3::OpenAPI = self.spec;
         let map = spec.components.as_ref().map(|c| &c.parameters);
@@ -114,11 +115,7 @@ impl<'a> Lowerer<'a, '_> {
         let (data, location, style) = location_of(param);
         let hint = match &from_component {
             Some(key) => type_name(key),
-            None => format!(
-                "{}{}",
-                type_name(op.operation_id.as_deref().unwrap_or("")),
-                type_name(&data.name)
-            ),
+            None => format!("{}{}", type_name(id), type_name(&data.name)),
         };
         let (ty, default) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {

@@ -588,6 +588,12 @@ impl<'a> Lowerer<'a, '_> {
             let at = pointer.push("allOf").push(i);
             return TypeKind::Alias(self.type_ref(single.into(), &at, name));
         }
+        if own.is_none()
+            && let Some(i) = self.scalar_refinement(members, pointer)
+        {
+            let at = pointer.push("allOf").push(i);
+            return TypeKind::Alias(self.type_ref((&members[i]).into(), &at, name));
+        }
         let mut parts = Vec::new();
         let mut unions = Vec::new();
         for (i, member) in members.iter().enumerate() {
@@ -598,6 +604,39 @@ impl<'a> Lowerer<'a, '_> {
             parts.push((own, pointer.to_owned()));
         }
         TypeKind::Struct(self.lower_struct(id, parts, &unions))
+    }
+
+    /// An `allOf` of scalars of one type (`{$ref: id.yml}` and `{type: string,
+    /// description: ...}`, a habit of specs split into files) is the first of them: the
+    /// others only restate the type and annotate. The index of that member.
+    fn scalar_refinement(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+        pointer: &Pointer,
+    ) -> Option<usize> {
+        let mut first: Option<(usize, std::mem::Discriminant<openapiv3::Type>)> = None;
+        for (i, member) in members.iter().enumerate() {
+            if is_annotation(member) {
+                continue;
+            }
+            let schema = match member {
+                ReferenceOr::Reference { reference } => self.component(reference, pointer)?.0,
+                ReferenceOr::Item(s) => s,
+            };
+            let SchemaKind::Type(ty) = &schema.schema_kind else {
+                return None;
+            };
+            if matches!(ty, openapiv3::Type::Object(_) | openapiv3::Type::Array(_)) {
+                return None;
+            }
+            let kind = std::mem::discriminant(ty);
+            match first {
+                None => first = Some((i, kind)),
+                Some((_, k)) if k != kind => return None,
+                Some(_) => {}
+            }
+        }
+        first.map(|(i, _)| i)
     }
 
     /// Gathers the object parts of one `allOf` member, following references and nested

@@ -7,6 +7,7 @@
 //! about it still find the user's line and column.
 
 mod bounds;
+mod bundle;
 mod discriminators;
 mod hoist;
 mod nullable;
@@ -14,11 +15,14 @@ mod parameters;
 mod path_items;
 mod recursive;
 mod sections;
+mod stray;
 mod swagger2;
 mod v31;
 pub(crate) mod v32;
 
 use serde_json::Value;
+
+pub(crate) use bundle::bundle;
 
 use crate::diagnostics::Ctxt;
 use crate::pointer::Pointer;
@@ -114,7 +118,10 @@ impl Visit for Shapes {
             self.keywords.leave(kind, at, node);
         }
         match (kind, node) {
-            (Kind::Schema, Value::Object(map)) => nullable::null_members(map),
+            (Kind::Schema, Value::Object(map)) => {
+                nullable::null_members(map);
+                stray::properties(map);
+            }
             (Kind::Parameter, node) => parameters::json_text(node),
             _ => {}
         }
