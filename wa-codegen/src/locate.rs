@@ -416,7 +416,7 @@ mod tests {
         assert_eq!(place.file, "a.yaml");
         assert_eq!(place.pointer, "#/get/responses/200");
         assert_eq!(place.line_col, Some((3, 5)));
-        assert_eq!(place.through, ["root.yaml:3:5"]);
+        assert_eq!(place.through, ["root.yaml:3:11"]);
         let root = l.locate(&p("#/paths"));
         assert_eq!((root.file, root.line_col), ("root.yaml", Some((1, 1))));
     }

@@ -729,7 +729,7 @@ mod tests {
             errors[4].pointer,
             "#/components/schemas/A/properties/gone/$ref"
         );
-        assert_eq!(errors[4].line_col, Some((12, 16)));
+        assert_eq!(errors[4].line_col, Some((12, 22)));
     }
 
     #[test]
@@ -763,7 +763,7 @@ mod tests {
             "named in the file that holds the `$ref`"
         );
         assert_eq!(held.pointer, "#/get/callbacks/c/~1x/$ref");
-        assert_eq!(held.through, ["spec/api.yaml:5:5"]);
+        assert_eq!(held.through, ["spec/api.yaml:5:11"]);
     }
 
     #[test]
