@@ -94,10 +94,14 @@ impl Ctxt {
     /// A same-document `$ref` as the user wrote it, before a rewrite moved its target
     /// (`#/definitions/Pet` for `#/components/schemas/Pet` in a Swagger 2.0 document).
     pub fn written_ref(&self, reference: &str) -> String {
-        let pointer = Pointer::parse(reference);
-        match (self.locations.get(), &pointer) {
-            (Some(locations), Some(pointer)) if locations.written(pointer) != *pointer => {
-                locations.written(pointer).to_string()
+        match (self.locations.get(), Pointer::parse(reference)) {
+            (Some(locations), Some(pointer)) => {
+                let written = locations.written(&pointer);
+                if written == pointer {
+                    reference.to_owned()
+                } else {
+                    written.to_string()
+                }
             }
             _ => reference.to_owned(),
         }

@@ -110,11 +110,13 @@ impl Config {
     }
 
     fn lower_in(&self, cx: &Ctxt, spec: &Spec) -> Option<ir::Api> {
-        load::read(cx, spec).map(|spec| {
-            let mut api = lower::lower(&spec, cx);
-            filter::apply(&mut api, &self.filter, cx);
-            api
-        })
+        load::read(cx, spec).map(|spec| self.lower_read(cx, &spec))
+    }
+
+    fn lower_read(&self, cx: &Ctxt, spec: &openapiv3::OpenAPI) -> ir::Api {
+        let mut api = lower::lower(spec, cx);
+        filter::apply(&mut api, &self.filter, cx);
+        api
     }
 
     /// Generated code for `source` (named `file` in diagnostics).
@@ -139,31 +141,30 @@ impl Config {
     /// [`Config::check`] for `spec` and the files it reaches; each finding names the file
     /// that holds it.
     pub fn check_spec(&self, spec: &Spec) -> Report {
-        let lowered = Ctxt::new(spec.name());
-        self.lower_in(&lowered, spec);
-        let forgiven = lowered.forgiven();
-        let errors = lowered.check().err().map(|d| d.0).unwrap_or_default();
+        // The files are read once: the findings come from the document as written, before
+        // the passes rewrite it for lowering.
         let cx = Ctxt::new(spec.name());
-        let Some((document, locations, _)) = load::document(&cx, spec) else {
-            return Report {
-                errors,
-                warnings: forgiven,
-            };
-        };
-        let mut warnings: Vec<Diagnostic> = check::findings(&document)
-            .into_iter()
-            .map(|found| {
-                let place = locations.locate(&found.pointer);
-                Diagnostic {
-                    file: place.file.to_owned(),
-                    line_col: place.line_col,
-                    pointer: place.pointer.to_string(),
-                    message: found.message,
-                    through: place.through,
-                }
-            })
-            .collect();
-        warnings.extend(forgiven);
+        let mut warnings = Vec::new();
+        if let Some((document, locations, version)) = load::document(&cx, spec) {
+            warnings = check::findings(&document)
+                .into_iter()
+                .map(|found| {
+                    let place = locations.locate(&found.pointer);
+                    Diagnostic {
+                        file: place.file.to_owned(),
+                        line_col: place.line_col,
+                        pointer: place.pointer.to_string(),
+                        message: found.message,
+                        through: place.through,
+                    }
+                })
+                .collect();
+            if let Some(read) = load::rewrite(&cx, document, locations, version) {
+                self.lower_read(&cx, &read);
+            }
+        }
+        warnings.extend(cx.forgiven());
+        let errors = cx.check().err().map(|d| d.0).unwrap_or_default();
         Report { errors, warnings }
     }
 

@@ -61,7 +61,18 @@ pub(crate) fn document(cx: &Ctxt, spec: &Spec) -> Option<(Value, Locations, Vers
 /// Parses `spec` into the document, recording every problem (and where the document's
 /// nodes stand) in `cx`. `None` when there is no document to go on with.
 pub(crate) fn read(cx: &Ctxt, spec: &Spec) -> Option<OpenAPI> {
-    let (mut value, mut locations, version) = document(cx, spec)?;
+    let (value, locations, version) = document(cx, spec)?;
+    rewrite(cx, value, locations, version)
+}
+
+/// The document as written (from [`document`]) rewritten by the passes and read as
+/// OpenAPI 3.0; its locations go to `cx`, aliased through every move.
+pub(crate) fn rewrite(
+    cx: &Ctxt,
+    mut value: Value,
+    mut locations: Locations,
+    version: Version,
+) -> Option<OpenAPI> {
     for pass in crate::passes::downlevel(cx, &mut value, version) {
         locations.moved_together(pass.into_iter().map(|m| (m.from, m.to)));
     }
