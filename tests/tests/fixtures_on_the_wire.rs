@@ -23,11 +23,24 @@ async fn answering(verb: &str, at: &str, answer: ResponseTemplate) -> MockServer
 }
 
 fn config(server: &MockServer) -> Config {
+    config_for(&server.uri())
+}
+
+fn config_for(url: &str) -> Config {
     Config::builder()
-        .service_url(server.uri())
+        .service_url(url)
         .authenticator(NoAuth)
         .build()
         .unwrap()
+}
+
+/// The request sent a URL-encoded form, and this is its body.
+fn assert_form(sent: Request, body: &str) {
+    assert_eq!(
+        sent.headers.get("content-type").unwrap(),
+        "application/x-www-form-urlencoded"
+    );
+    assert_eq!(String::from_utf8(sent.body).unwrap(), body);
 }
 
 async fn only_request(server: &MockServer) -> Request {
@@ -125,14 +138,7 @@ async fn form_bodies_are_url_encoded() {
     };
     client.submit_form(&body).await.unwrap();
     let sent = only_request(&server).await;
-    assert_eq!(
-        sent.headers.get("content-type").unwrap(),
-        "application/x-www-form-urlencoded"
-    );
-    assert_eq!(
-        String::from_utf8(sent.body).unwrap(),
-        "name=Ada+L&tags=x&tags=y%26z"
-    );
+    assert_form(sent, "name=Ada+L&tags=x&tags=y%26z");
 }
 
 #[tokio::test]
@@ -610,14 +616,6 @@ async fn chunked_server(
         socket.write_all(b"0\r\n\r\n").await.unwrap();
     });
     (url, pieces, head)
-}
-
-fn config_for(url: &str) -> Config {
-    Config::builder()
-        .service_url(url)
-        .authenticator(NoAuth)
-        .build()
-        .unwrap()
 }
 
 #[tokio::test]
@@ -1211,14 +1209,7 @@ async fn swagger_2_form_data_is_url_encoded() {
         .into_body();
     assert_eq!(&stored[..], b"noted");
     let sent = only_request(&server).await;
-    assert_eq!(
-        sent.headers.get("content-type").unwrap(),
-        "application/x-www-form-urlencoded"
-    );
-    assert_eq!(
-        String::from_utf8(sent.body).unwrap(),
-        "text=Sat+when+told&tags=calm&tags=a%26b&stars=4"
-    );
+    assert_form(sent, "text=Sat+when+told&tags=calm&tags=a%26b&stars=4");
 }
 
 #[tokio::test]
