@@ -202,10 +202,7 @@ impl Emitter<'_> {
                 );
                 // Deserialize is written out: serde's `untagged` fallback would buffer the value
                 // twice and drop the reason a value fell back.
-                let attrs = self.serde_attrs(
-                    quote!(Debug, Clone, PartialEq, serde::Serialize),
-                    quote!(tag = #tag),
-                );
+                let attrs = self.serde_derived(false, quote!(tag = #tag));
                 json.extend(self.tagged_deserialize(&name, tag, variants, &unknown));
                 quote! {
                     #doc
@@ -221,16 +218,7 @@ impl Emitter<'_> {
             TypeKind::Untagged { variants } => {
                 let names = variants.iter().map(|v| ident(&v.rust_name));
                 let tys = variants.iter().map(|v| self.rust_type(&v.ty, &here));
-                let attrs = self.serde_attrs(
-                    quote!(
-                        Debug,
-                        Clone,
-                        PartialEq,
-                        serde::Serialize,
-                        serde::Deserialize
-                    ),
-                    quote!(untagged),
-                );
+                let attrs = self.serde_derived(true, quote!(untagged));
                 let gap = (!doc.is_empty()).then(|| quote!(#[doc = ""]));
                 quote! {
                     #doc
@@ -279,16 +267,7 @@ impl Emitter<'_> {
         let default = s.all_optional() && !derived;
         let default_derive = default.then(|| quote!(, Default));
         let attrs = if derived {
-            self.serde_attrs(
-                quote!(
-                    Debug,
-                    Clone,
-                    PartialEq,
-                    serde::Serialize,
-                    serde::Deserialize
-                ),
-                quote!(),
-            )
+            self.serde_derived(true, quote!())
         } else {
             quote!(#[derive(Debug, Clone, PartialEq #default_derive)])
         };
@@ -660,7 +639,11 @@ impl Emitter<'_> {
     /// The derives (`derives`, serde's included) and `#[serde]` attribute of a serde model; serde comes through the
     /// runtime (imported at the top of `models`), so crates using `include_api!` need no serde
     /// dependency.
-    fn serde_attrs(&self, derives: TokenStream, serde: TokenStream) -> TokenStream {
+    /// The derives of a model that serde reads or writes (`Deserialize` too when
+    /// `deserialize`), and its `#[serde(...)]` attribute.
+    fn serde_derived(&self, deserialize: bool, serde: TokenStream) -> TokenStream {
+        let deserialize = deserialize.then(|| quote!(, serde::Deserialize));
+        let derives = quote!(Debug, Clone, PartialEq, serde::Serialize #deserialize);
         let serde = if serde.is_empty() {
             serde
         } else {
