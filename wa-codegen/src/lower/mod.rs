@@ -9,7 +9,6 @@ mod params;
 mod requests;
 mod responses;
 mod schemas;
-mod tagged;
 mod template;
 
 use crate::pointer::Pointer;

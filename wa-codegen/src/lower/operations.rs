@@ -9,7 +9,7 @@ use super::params::LoweredParam;
 use super::template::{self, Segment};
 use super::{Found, Lowerer};
 use crate::ir::{
-    GlobalParam, HttpMethod, Operation, Pagination, ParamLocation, ParamsStruct, PathPart,
+    GlobalParam, HttpMethod, Operation, Pagination, Param, ParamLocation, ParamsStruct, PathPart,
     PathTemplate, Success, TypeId, TypeKind, TypeRef,
 };
 use crate::names::{Namespace, method_name, type_name};
@@ -200,49 +200,8 @@ impl<'a> Lowerer<'a, '_> {
         } = found;
         let pascal = &type_name(&id);
         let segments = &segments[..];
-        let template = template::param_names(segments);
-        let mut required = Vec::new();
-        let mut optional = Vec::new();
-        for p in params.into_iter().filter(|p| !p.global) {
-            // A path parameter the path does not use has nowhere to go; it is left out.
-            if p.param.location == ParamLocation::Path
-                && !template.contains(&p.param.wire_name.as_str())
-            {
-                continue;
-            }
-            if p.required {
-                required.push(p.param)
-            } else {
-                optional.push(p.param)
-            }
-        }
-        // Path parameters in the order the path names them, then the rest as declared.
-        required.sort_by_key(|p| match p.location {
-            ParamLocation::Path => template.iter().position(|t| *t == p.wire_name).unwrap_or(0),
-            _ => usize::MAX,
-        });
-        let mut parts = Vec::new();
-        for segment in segments {
-            parts.push(match segment {
-                Segment::Literal(text) => PathPart::Literal((*text).to_owned()),
-                Segment::Param(name) => {
-                    let at = required
-                        .iter()
-                        .position(|p| p.location == ParamLocation::Path && p.wire_name == *name);
-                    match at {
-                        Some(i) => PathPart::Param(i),
-                        // Only a client-wide (`x-sdk-global-param`) one can be missing here.
-                        None => {
-                            self.cx.error(
-                                &pointer,
-                                format!("path parameter `{name}` cannot be a client-wide setting (`x-sdk-global-param`)"),
-                            );
-                            PathPart::Literal(String::new())
-                        }
-                    }
-                }
-            });
-        }
+        let (required, optional) = split_params(params, &template::param_names(segments));
+        let parts = self.path_parts(segments, &required, &pointer);
         let optional_params = (!optional.is_empty()).then(|| ParamsStruct {
             name: self.type_names.claim(&format!("{pascal}Params")),
             params: optional,
@@ -272,6 +231,38 @@ impl<'a> Lowerer<'a, '_> {
         };
         operation.pagination = self.find_pagination(&operation);
         operation
+    }
+
+    /// The path as literal text and indexes into the required parameters.
+    fn path_parts(
+        &mut self,
+        segments: &[Segment<'_>],
+        required: &[Param],
+        pointer: &Pointer,
+    ) -> Vec<PathPart> {
+        let mut parts = Vec::new();
+        for segment in segments {
+            parts.push(match segment {
+                Segment::Literal(text) => PathPart::Literal((*text).to_owned()),
+                Segment::Param(name) => {
+                    let at = required
+                        .iter()
+                        .position(|p| p.location == ParamLocation::Path && p.wire_name == *name);
+                    match at {
+                        Some(i) => PathPart::Param(i),
+                        // Only a client-wide (`x-sdk-global-param`) one can be missing here.
+                        None => {
+                            self.cx.error(
+                                pointer,
+                                format!("path parameter `{name}` cannot be a client-wide setting (`x-sdk-global-param`)"),
+                            );
+                            PathPart::Literal(String::new())
+                        }
+                    }
+                }
+            });
+        }
+        parts
     }
 
     /// Recognises cursor pagination by shape: an optional `cursor` query parameter, and a
@@ -324,6 +315,31 @@ impl<'a> Lowerer<'a, '_> {
             _ => None,
         }
     }
+}
+
+/// The operation's own parameters (not the client-wide ones), required and optional. A
+/// path parameter the path does not use has nowhere to go; it is left out. Path parameters
+/// come in the order the path names them, then the rest as declared.
+fn split_params(params: Vec<LoweredParam>, template: &[&str]) -> (Vec<Param>, Vec<Param>) {
+    let mut required = Vec::new();
+    let mut optional = Vec::new();
+    for p in params.into_iter().filter(|p| !p.global) {
+        if p.param.location == ParamLocation::Path
+            && !template.contains(&p.param.wire_name.as_str())
+        {
+            continue;
+        }
+        if p.required {
+            required.push(p.param)
+        } else {
+            optional.push(p.param)
+        }
+    }
+    required.sort_by_key(|p| match p.location {
+        ParamLocation::Path => template.iter().position(|t| *t == p.wire_name).unwrap_or(0),
+        _ => usize::MAX,
+    });
+    (required, optional)
 }
 
 fn operation_of<'i>(item: &'i PathItem, method: &HttpMethod) -> Option<&'i openapiv3::Operation> {

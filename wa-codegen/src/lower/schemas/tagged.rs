@@ -5,14 +5,22 @@ use std::collections::HashMap;
 
 use openapiv3::{Discriminator, ReferenceOr, Schema};
 
-use super::Lowerer;
-use super::schemas::{
-    SchemaRef, all_of_members, component_key, doc_of, mapping_ref, object_parts, schema_ref,
-    string_enum, tag_value,
+use super::annotations::doc_of;
+use super::members::{mapping_ref, tag_value};
+use super::shape::{
+    SchemaRef, all_of_members, component_key, object_parts, schema_ref, string_enum,
 };
 use crate::ir::{TypeKind, TypeRef, UnionVariant};
+use crate::lower::Lowerer;
 use crate::names::{Namespace, type_name};
 use crate::pointer::Pointer;
+
+/// Where a discriminated union's members are: its `oneOf` (and where that is), or the
+/// components that extend it (by key), for a parent with a discriminator and no `oneOf`.
+pub(super) enum UnionMembers<'a> {
+    OneOf(&'a [ReferenceOr<Schema>], Pointer),
+    Children(Vec<String>),
+}
 
 /// A member as the spec gives it: a `$ref`, or a schema written in place.
 enum Member<'a> {
@@ -30,20 +38,37 @@ struct Resolved<'a> {
 }
 
 impl<'a> Lowerer<'a, '_> {
-    /// A discriminated union: the members of `oneOf` (`members`), or the components that
-    /// extend this one (`children`, by key), with tags from the mapping, else from the
+    /// A discriminated union: the members of `oneOf`, or the components that extend this
+    /// one, with tags from the mapping, else from the
     /// member's own tag property (a one-value `enum` or an `example`), else its name. A
     /// member written in place is a model named after its `title`, else the union and its
     /// tag. Members that share a tag are tried in order.
     pub(super) fn lower_tagged(
         &mut self,
         disc: &'a Discriminator,
-        members: &'a [ReferenceOr<Schema>],
-        children: &[String],
+        members: UnionMembers<'a>,
         pointer: &Pointer,
-        members_pointer: &Pointer,
         union: &str,
     ) -> TypeKind {
+        let property = &disc.property_name;
+        let targets = self.tag_targets(disc, members, pointer);
+        let resolved: Vec<(Resolved<'a>, Pointer)> = targets
+            .into_iter()
+            .filter_map(|(tag, member, at)| self.resolve_member(tag, member, at, property, union))
+            .collect();
+        self.tagged_variants(&resolved, property, pointer)
+    }
+
+    /// Every member with its tag and where it is, in the order they are tried: the
+    /// mapping's; the members written in place, tagged by their own tag property; then the
+    /// members by `$ref` and the children that the mapping leaves out, tagged by their own
+    /// tag property, else their name.
+    fn tag_targets(
+        &mut self,
+        disc: &'a Discriminator,
+        members: UnionMembers<'a>,
+        pointer: &Pointer,
+    ) -> Vec<(String, Member<'a>, Pointer)> {
         let property = &disc.property_name;
         let mut targets: Vec<(String, Member<'a>, Pointer)> = Vec::new();
         for (tag, target) in &disc.mapping {
@@ -55,37 +80,26 @@ impl<'a> Lowerer<'a, '_> {
         }
         let mapped: Vec<String> = disc.mapping.values().map(|t| mapping_ref(t)).collect();
         let mut unmapped = Vec::new();
-        for (i, member) in members.iter().enumerate() {
-            let at = members_pointer.push(i);
-            match member {
-                ReferenceOr::Reference { reference } => unmapped.push((reference.clone(), at)),
-                ReferenceOr::Item(schema) => match tag_value(schema, property) {
-                    Some(tag) => {
-                        self.cx.forgive(
-                            &at,
-                            format!(
-                                "a member of a discriminated `oneOf` written in place (OpenAPI \
-                                 asks for a `$ref`): read by its `{property}: {tag}`"
-                            ),
-                            false,
-                        );
-                        targets.push((tag, Member::Inline(schema), at));
+        match members {
+            UnionMembers::OneOf(members, members_pointer) => {
+                for (i, member) in members.iter().enumerate() {
+                    let at = members_pointer.push(i);
+                    match member {
+                        ReferenceOr::Reference { reference } => {
+                            unmapped.push((reference.clone(), at))
+                        }
+                        ReferenceOr::Item(schema) => {
+                            targets.extend(self.written_in_place(schema, property, at))
+                        }
                     }
-                    None => self.cx.error(
-                        &at,
-                        format!(
-                            "a member of a discriminated `oneOf` written in place needs its tag: \
-                             a one-value `enum` or `const` on `{property}`"
-                        ),
-                    ),
-                },
+                }
             }
-        }
-        for key in children {
-            unmapped.push((
-                schema_ref(key),
-                Pointer::root().join(["components", "schemas", key]),
-            ));
+            UnionMembers::Children(keys) => {
+                for key in keys {
+                    let at = Pointer::root().join(["components", "schemas", &key]);
+                    unmapped.push((schema_ref(&key), at));
+                }
+            }
         }
         for (reference, at) in unmapped {
             let listed = targets
@@ -102,46 +116,92 @@ impl<'a> Lowerer<'a, '_> {
                 .unwrap_or_else(|| reference.clone());
             targets.push((tag, Member::Ref(reference), at));
         }
-        let mut resolved = Vec::new();
-        for (tag, member, at) in targets {
-            let (schema, ty, name) = match member {
-                Member::Ref(target) => {
-                    let Some((schema, key)) = self.component(&target, &at) else {
-                        continue;
-                    };
-                    let id = self.schema_names[&key];
-                    (schema, TypeRef::Named(id), key)
-                }
-                Member::Inline(schema) => {
-                    let wanted = match &schema.schema_data.title {
-                        Some(title) if !title.trim().is_empty() => type_name(title),
-                        _ => format!("{union}{}", type_name(&tag)),
-                    };
-                    let id = self.reserve_type(&wanted);
-                    self.tag_of_member.insert(id, property.clone());
-                    self.inline_types.insert(at.clone(), TypeRef::Named(id));
-                    let kind = self.lower_kind(schema, &at, id);
-                    self.define_type(id, doc_of(schema), kind);
-                    (schema, TypeRef::Named(id), self.type_name_of(id).to_owned())
-                }
-            };
-            if object_parts(schema).is_none() && all_of_members(schema).is_none() {
-                self.cx.error(
-                    &at,
-                    format!("discriminated union member `{name}` must be an object schema"),
-                );
-                continue;
+        targets
+    }
+
+    /// A member written in place, with the tag its tag property gives; None, reported, when
+    /// it gives none.
+    fn written_in_place(
+        &mut self,
+        schema: &'a Schema,
+        property: &str,
+        at: Pointer,
+    ) -> Option<(String, Member<'a>, Pointer)> {
+        let Some(tag) = tag_value(schema, property) else {
+            self.cx.error(
+                &at,
+                format!(
+                    "a member of a discriminated `oneOf` written in place needs its tag: \
+                     a one-value `enum` or `const` on `{property}`"
+                ),
+            );
+            return None;
+        };
+        self.cx.forgive(
+            &at,
+            format!(
+                "a member of a discriminated `oneOf` written in place (OpenAPI \
+                 asks for a `$ref`): read by its `{property}: {tag}`"
+            ),
+            false,
+        );
+        Some((tag, Member::Inline(schema), at))
+    }
+
+    /// A member's type and schema: the component a `$ref` names, or a model of its own for
+    /// one written in place (named after its `title`, else the union and its tag). None,
+    /// reported, when it is not an object schema.
+    fn resolve_member(
+        &mut self,
+        tag: String,
+        member: Member<'a>,
+        at: Pointer,
+        property: &str,
+        union: &str,
+    ) -> Option<(Resolved<'a>, Pointer)> {
+        let (schema, ty, name) = match member {
+            Member::Ref(target) => {
+                let (schema, key) = self.component(&target, &at)?;
+                let id = self.schema_names[&key];
+                (schema, TypeRef::Named(id), key)
             }
-            resolved.push((
-                Resolved {
-                    tag,
-                    ty,
-                    schema,
-                    name,
-                },
-                at,
-            ));
+            Member::Inline(schema) => {
+                let wanted = match &schema.schema_data.title {
+                    Some(title) if !title.trim().is_empty() => type_name(title),
+                    _ => format!("{union}{}", type_name(&tag)),
+                };
+                let id = self.reserve_type(&wanted);
+                self.tag_of_member.insert(id, property.to_owned());
+                self.inline_types.insert(at.clone(), TypeRef::Named(id));
+                let kind = self.lower_kind(schema, &at, id);
+                self.define_type(id, doc_of(schema), kind);
+                (schema, TypeRef::Named(id), self.type_name_of(id).to_owned())
+            }
+        };
+        if object_parts(schema).is_none() && all_of_members(schema).is_none() {
+            self.cx.error(
+                &at,
+                format!("discriminated union member `{name}` must be an object schema"),
+            );
+            return None;
         }
+        let resolved = Resolved {
+            tag,
+            ty,
+            schema,
+            name,
+        };
+        Some((resolved, at))
+    }
+
+    /// The union's variants: named after their tag, or after their schema where members
+    /// share a tag (reported once, and told apart by their other enum properties).
+    fn tagged_variants(
+        &mut self,
+        resolved: &[(Resolved<'a>, Pointer)],
+        property: &str,
+        pointer: &Pointer,
+    ) -> TypeKind {
         let mut sharing: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, (r, _)) in resolved.iter().enumerate() {
             sharing.entry(r.tag.as_str()).or_default().push(i);
@@ -185,7 +245,7 @@ impl<'a> Lowerer<'a, '_> {
             });
         }
         TypeKind::Tagged {
-            tag: property.clone(),
+            tag: property.to_owned(),
             variants,
             unknown: names.claim("Unknown"),
         }

@@ -1,0 +1,157 @@
+//! What a schema says, read as it stands (no lowering): its object parts, union and `allOf`
+//! members, scalar type and string enum, whichever way openapiv3 stored them.
+
+use openapiv3::{
+    AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
+};
+
+use crate::pointer::{Pointer, unescape};
+
+/// A schema position: either a `$ref` or a schema written in place.
+#[derive(Clone, Copy)]
+pub(crate) enum SchemaRef<'s> {
+    Ref(&'s str),
+    Inline(&'s Schema),
+}
+
+impl<'s> From<&'s ReferenceOr<Schema>> for SchemaRef<'s> {
+    fn from(r: &'s ReferenceOr<Schema>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Inline(s),
+        }
+    }
+}
+
+impl<'s> From<&'s ReferenceOr<Box<Schema>>> for SchemaRef<'s> {
+    fn from(r: &'s ReferenceOr<Box<Schema>>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Inline(s),
+        }
+    }
+}
+
+/// The object-shaped parts of a schema, whichever way openapiv3 stored them.
+pub(super) struct ObjectParts<'s> {
+    pub properties: Vec<(&'s str, SchemaRef<'s>)>,
+    pub required: &'s [String],
+    pub additional: Option<&'s AdditionalProperties>,
+}
+
+pub(super) fn object_parts(schema: &Schema) -> Option<ObjectParts<'_>> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => Some(ObjectParts {
+            properties: o
+                .properties
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.into()))
+                .collect(),
+            required: &o.required,
+            additional: o.additional_properties.as_ref(),
+        }),
+        SchemaKind::Any(a)
+            if !a.properties.is_empty()
+                || a.additional_properties.is_some()
+                || a.typ.as_deref() == Some("object") =>
+        {
+            Some(ObjectParts {
+                properties: a
+                    .properties
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.into()))
+                    .collect(),
+                required: &a.required,
+                additional: a.additional_properties.as_ref(),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Members of a `oneOf`/`anyOf`, wherever openapiv3 put them.
+pub(super) fn union_members(schema: &Schema) -> Option<(&'static str, &[ReferenceOr<Schema>])> {
+    match &schema.schema_kind {
+        SchemaKind::OneOf { one_of } => Some(("oneOf", one_of)),
+        SchemaKind::AnyOf { any_of } => Some(("anyOf", any_of)),
+        SchemaKind::Any(a) if !a.one_of.is_empty() => Some(("oneOf", &a.one_of)),
+        SchemaKind::Any(a) if !a.any_of.is_empty() => Some(("anyOf", &a.any_of)),
+        _ => None,
+    }
+}
+
+/// Members of an `allOf`, wherever openapiv3 put them.
+pub(super) fn all_of_members(schema: &Schema) -> Option<&[ReferenceOr<Schema>]> {
+    match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => Some(all_of),
+        SchemaKind::Any(a) if !a.all_of.is_empty() => Some(&a.all_of),
+        _ => None,
+    }
+}
+
+/// The scalar type a schema has (`string`, `integer`, `number`, `boolean`), if it is one.
+pub(super) fn scalar_type(schema: &Schema) -> Option<&'static str> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(_)) => Some("string"),
+        SchemaKind::Type(Type::Integer(_)) => Some("integer"),
+        SchemaKind::Type(Type::Number(_)) => Some("number"),
+        SchemaKind::Type(Type::Boolean(_)) => Some("boolean"),
+        SchemaKind::Any(a) if a.properties.is_empty() && a.items.is_none() => {
+            ["string", "integer", "number", "boolean"]
+                .into_iter()
+                .find(|t| a.typ.as_deref() == Some(*t))
+        }
+        _ => None,
+    }
+}
+
+pub(super) fn format_empty<T>(format: &VariantOrUnknownOrEmpty<T>) -> bool {
+    matches!(format, VariantOrUnknownOrEmpty::Empty)
+}
+
+/// The values of a string `enum`, if the schema is one.
+pub(super) fn string_enum(schema: &Schema) -> Option<Vec<String>> {
+    let values: Vec<String> = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => s.enumeration.iter().flatten().cloned().collect(),
+        // `type: string` with `enum: [yes, true]`: YAML reads some values as booleans or
+        // numbers, and openapiv3 then keeps the schema untyped; they are strings all the same.
+        SchemaKind::Any(a) if a.typ.as_deref() == Some("string") => a
+            .enumeration
+            .iter()
+            .filter_map(|v| match v {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Bool(_) | serde_json::Value::Number(_) => Some(v.to_string()),
+                _ => None,
+            })
+            .collect(),
+        SchemaKind::Any(a) if a.typ.is_none() => a
+            .enumeration
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        _ => return None,
+    };
+    (!values.is_empty()).then_some(values)
+}
+
+/// `{}`: a schema that allows any value.
+pub(super) fn is_empty_schema(s: &ReferenceOr<Schema>) -> bool {
+    matches!(s, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(a), .. })
+        if a.typ.is_none() && a.properties.is_empty() && a.additional_properties.is_none()
+            && a.items.is_none() && a.one_of.is_empty() && a.all_of.is_empty()
+            && a.any_of.is_empty() && a.enumeration.is_empty())
+}
+
+/// The reference to component schema `key`.
+pub(super) fn schema_ref(key: &str) -> String {
+    Pointer::root()
+        .join(["components", "schemas", key])
+        .to_string()
+}
+
+/// `#/components/schemas/Foo` → `Foo`.
+pub(super) fn component_key(reference: &str) -> Option<String> {
+    reference
+        .strip_prefix("#/components/schemas/")
+        .map(unescape)
+}
