@@ -134,6 +134,49 @@ async fn an_idle_session_expires_and_a_used_one_does_not() {
     assert_eq!(server.session_ids(), [busy.session_id]);
 }
 
+/// `global.system.session_start_time`, as the stand-in's clock read it at the first turn.
+fn session_start_time(context: &MessageContext) -> Option<&str> {
+    let system = context.global.as_ref()?.system.as_ref()?;
+    system.session_start_time.as_deref()
+}
+
+#[tokio::test]
+async fn the_session_start_time_is_read_from_the_stand_ins_clock() {
+    let clock = ManualClock::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+    let server = MockAssistant::builder()
+        .clock(clock.clone())
+        .start()
+        .await
+        .unwrap();
+    let client = client(&server, NoAuth);
+    let (a, e) = (server.assistant_id(), server.environment_id());
+    let session = client.create_session(a, e, None).await.unwrap().into_body();
+    let id = &session.session_id;
+
+    let first = client.message(a, e, id, Some(&text_request("hi"))).await;
+    let first = first.unwrap().into_body().context.unwrap();
+    assert_eq!(
+        session_start_time(&first),
+        Some("2023-11-14T22:13:20+00:00")
+    );
+    // Later turns keep the time the session started.
+    clock.advance(Duration::from_secs(90));
+    let later = client.message(a, e, id, Some(&text_request("hi"))).await;
+    let later = later.unwrap().into_body().context.unwrap();
+    assert_eq!(
+        session_start_time(&later),
+        Some("2023-11-14T22:13:20+00:00")
+    );
+
+    // A stateless conversation starts when its first turn is answered.
+    let stateless = client.message_stateless(a, e, None).await.unwrap();
+    let global = stateless.into_body().context.global.unwrap();
+    assert_eq!(
+        global.system.unwrap().session_start_time.as_deref(),
+        Some("2023-11-14T22:14:50+00:00")
+    );
+}
+
 #[tokio::test]
 async fn the_stateful_context_is_kept_and_returned_on_request() {
     let server = MockAssistant::start().await.unwrap();

@@ -4,6 +4,8 @@
 //! for a client, so they never serialize what only the service sets (`global.session_id`),
 //! and the stand-in must hand back every key it was sent, known to the spec or not.
 
+use std::time::SystemTime;
+
 use serde_json::{Map, Value};
 
 use crate::models::{
@@ -33,10 +35,15 @@ pub(crate) const MENU: [(&str, &str); 4] = [
     ("Say goodbye", "bye"),
 ];
 
-/// Runs one turn: counts it in `context.global.system.turn_count`, sets
-/// `context.global.session_id`, and answers `text`.
-pub(crate) fn turn(context: &mut Value, text: Option<&str>, session_id: &str) -> Turn {
-    let count = count_turn(context, session_id);
+/// Runs one turn at `now` (the stand-in's clock): counts it in
+/// `context.global.system.turn_count`, sets `context.global.session_id`, and answers `text`.
+pub(crate) fn turn(
+    context: &mut Value,
+    text: Option<&str>,
+    session_id: &str,
+    now: SystemTime,
+) -> Turn {
+    let count = count_turn(context, session_id, now);
     let words = words(text.unwrap_or(""));
     let has = |w: &str| words.iter().any(|x| x == w);
     let name = object_at(context, &["skills", MAIN_SKILL, "user_defined"])
@@ -107,9 +114,9 @@ pub(crate) fn turn(context: &mut Value, text: Option<&str>, session_id: &str) ->
     }
 }
 
-/// Counts this turn in the context's `global.system` (starting the session's clock on the
-/// first) and records the session id; returns the turn's number.
-fn count_turn(context: &mut Value, session_id: &str) -> i64 {
+/// Counts this turn in the context's `global.system` (the first stamps `now` as the
+/// session's start) and records the session id; returns the turn's number.
+fn count_turn(context: &mut Value, session_id: &str, now: SystemTime) -> i64 {
     let global = object_at(context, &["global"]);
     global.insert("session_id".into(), Value::String(session_id.to_owned()));
     let system = object_at(context, &["global", "system"]);
@@ -121,7 +128,7 @@ fn count_turn(context: &mut Value, session_id: &str) -> i64 {
     system.insert("turn_count".into(), count.into());
     system
         .entry("session_start_time")
-        .or_insert_with(|| Value::String(chrono::Utc::now().to_rfc3339()));
+        .or_insert_with(|| Value::String(chrono::DateTime::<chrono::Utc>::from(now).to_rfc3339()));
     count
 }
 
@@ -281,6 +288,9 @@ pub(crate) fn merge(target: &mut Value, patch: Value) {
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::time::Duration;
+
+    const NOW: SystemTime = SystemTime::UNIX_EPOCH;
 
     fn texts(turn: &Turn) -> Vec<String> {
         turn.generic
@@ -295,15 +305,15 @@ mod tests {
     #[test]
     fn counts_turns_and_remembers_the_name() {
         let mut context = json!({"integrations": {"chat": {"x": 1}}});
-        let first = turn(&mut context, Some("Hi there"), "s1");
+        let first = turn(&mut context, Some("Hi there"), "s1", NOW);
         assert_eq!(texts(&first), ["Hello! How can I help you today?"]);
-        turn(&mut context, Some("My name is ada."), "s1");
-        let third = turn(&mut context, Some("hello"), "s1");
+        turn(&mut context, Some("My name is ada."), "s1", NOW);
+        let third = turn(&mut context, Some("hello"), "s1", NOW);
         assert_eq!(
             texts(&third),
             ["Hello again, Ada! How can I help you today?"]
         );
-        let fourth = turn(&mut context, Some("how many turns?"), "s1");
+        let fourth = turn(&mut context, Some("how many turns?"), "s1", NOW);
         assert_eq!(texts(&fourth), ["This is turn 4 of our conversation."]);
         assert_eq!(context["global"]["session_id"], "s1");
         assert_eq!(context["global"]["system"]["turn_count"], 4);
@@ -315,22 +325,44 @@ mod tests {
     }
 
     #[test]
+    fn the_first_turn_stamps_the_session_start_from_the_time_given() {
+        let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let mut context = json!({});
+        turn(&mut context, Some("hi"), "s", start);
+        turn(
+            &mut context,
+            Some("hi"),
+            "s",
+            start + Duration::from_secs(3600),
+        );
+        assert_eq!(
+            context["global"]["system"]["session_start_time"],
+            "2023-11-14T22:13:20+00:00"
+        );
+    }
+
+    #[test]
     fn answers_each_rule() {
         let mut context = json!({});
-        assert!(texts(&turn(&mut context, None, "s"))[0].starts_with("Hello, I am a stand-in"));
-        let help = turn(&mut context, Some("help"), "s");
+        assert!(
+            texts(&turn(&mut context, None, "s", NOW))[0].starts_with("Hello, I am a stand-in")
+        );
+        let help = turn(&mut context, Some("help"), "s", NOW);
         match &help.generic[..] {
             [RuntimeResponseGeneric::Option(menu)] => assert_eq!(menu.options.len(), MENU.len()),
             other => panic!("expected one option response, got {other:?}"),
         }
-        let order = turn(&mut context, Some("where is my order"), "s");
+        let order = turn(&mut context, Some("where is my order"), "s", NOW);
         assert!(matches!(
             &order.generic[..],
             [RuntimeResponseGeneric::Text(_), RuntimeResponseGeneric::Pause(p), RuntimeResponseGeneric::Text(_)]
                 if p.time == 1500 && p.typing == Some(true)
         ));
-        assert_eq!(texts(&turn(&mut context, Some("bye"), "s")), ["Goodbye!"]);
-        let unknown = turn(&mut context, Some("qwerty"), "s");
+        assert_eq!(
+            texts(&turn(&mut context, Some("bye"), "s", NOW)),
+            ["Goodbye!"]
+        );
+        let unknown = turn(&mut context, Some("qwerty"), "s", NOW);
         assert!(texts(&unknown)[0].starts_with("I didn't understand"));
         assert!(unknown.intents.is_empty());
     }

@@ -24,6 +24,7 @@ pub(crate) fn stateful(
     // `message` and `messageStream` take the same body; the generated models agree.
     let (request, raw) = parse_optional::<models::MessageRequest>(body)?;
     let mut state = lock(state);
+    let now = state.now();
     let Some(session) = state.touch(id) else {
         return Err(Refusal::new(StatusCode::NOT_FOUND, INVALID_SESSION));
     };
@@ -34,7 +35,7 @@ pub(crate) fn stateful(
     dialog::object_at(&mut session.context, &["global", "system"])
         .insert("user_id".into(), Value::String(user_id.clone()));
     let input = request.input.unwrap_or_default();
-    let turn = dialog::turn(&mut session.context, input.text.as_deref(), id);
+    let turn = dialog::turn(&mut session.context, input.text.as_deref(), id, now);
     let options = input.options.unwrap_or_default();
     let mut response = json!({
         "output": to_value(&output(&turn)),
@@ -67,7 +68,8 @@ where
     let user_id = user_id(request.user_id(), &context, &session_id);
     dialog::object_at(&mut context, &["global", "system"])
         .insert("user_id".into(), Value::String(user_id.clone()));
-    let turn = dialog::turn(&mut context, request.text(), &session_id);
+    let now = lock(state).now();
+    let turn = dialog::turn(&mut context, request.text(), &session_id, now);
     let response = json!({
         "output": to_value(&output(&turn)),
         "context": context,
