@@ -15,30 +15,6 @@ use wa_client::{Client, Config};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const PASSWORD: &str = "pAsSwOrD-9876";
-const CLIENT_SECRET: &str = "cLiEnT-sEcReT-5555";
-
-fn assert_clean(text: &str) {
-    for secret in [API_KEY, PASSWORD, CLIENT_SECRET] {
-        assert!(!text.contains(secret), "`{secret}` leaked in: {text}");
-    }
-}
-
-/// An IAM stand-in that refuses, quoting the key it was sent.
-async fn echoing_iam() -> MockServer {
-    let iam = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(|request: &wiremock::Request| {
-            let sent = String::from_utf8_lossy(&request.body).into_owned();
-            ResponseTemplate::new(400).set_body_json(serde_json::json!({
-                "errorMessage": format!("Provided API key could not be found: {sent}"),
-            }))
-        })
-        .mount(&iam)
-        .await;
-    iam
-}
-
 /// Collects everything a `tracing` subscriber writes.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);

@@ -41,6 +41,16 @@ fn texts(generic: &[RuntimeResponseGeneric]) -> Vec<&str> {
         .collect()
 }
 
+/// The stand-in's URL of its one environment, for raw requests.
+fn environment_url(server: &MockAssistant) -> String {
+    format!(
+        "{}/v2/assistants/{}/environments/{}",
+        server.url(),
+        server.assistant_id(),
+        server.environment_id()
+    )
+}
+
 fn http_error(result: Result<impl std::fmt::Debug, Error>) -> Box<wa_client::HttpError> {
     match result {
         Err(Error::Http(e)) => e,
@@ -148,8 +158,8 @@ async fn the_session_start_time_is_read_from_the_stand_ins_clock() {
         .start()
         .await
         .unwrap();
-    let client = client(&server, NoAuth);
     let (a, e) = (server.assistant_id(), server.environment_id());
+    let client = client(&server, NoAuth);
     let session = client.create_session(a, e, None).await.unwrap().into_body();
     let id = &session.session_id;
 
@@ -212,14 +222,7 @@ async fn the_stateful_context_is_kept_and_returned_on_request() {
     let global = context.global.as_ref().unwrap();
     assert_eq!(global.session_id.as_deref(), Some(id.as_str()));
     assert_eq!(global.system.as_ref().unwrap().turn_count, Some(2));
-    let skill = context
-        .skills
-        .as_ref()
-        .unwrap()
-        .main_skill
-        .as_ref()
-        .unwrap();
-    assert_eq!(skill.user_defined.as_ref().unwrap()["name"], "Grace");
+    assert_eq!(crate::remembered_name(context), Some("Grace"));
 
     // A request's context changes the stored one, key by key.
     let mut change = text_request("how many turns");
@@ -368,12 +371,7 @@ async fn help_offers_options_whose_values_are_inputs_and_order_pauses() {
 #[tokio::test]
 async fn without_version_the_service_answers_400() {
     let server = MockAssistant::start().await.unwrap();
-    let url = format!(
-        "{}/v2/assistants/{}/environments/{}/sessions",
-        server.url(),
-        server.assistant_id(),
-        server.environment_id()
-    );
+    let url = format!("{}/sessions", environment_url(&server));
     let http = reqwest::Client::new();
 
     let missing = http.post(&url).send().await.unwrap();
@@ -405,12 +403,7 @@ async fn without_version_the_service_answers_400() {
 #[tokio::test]
 async fn bad_bodies_get_400_in_the_service_shape() {
     let server = MockAssistant::start().await.unwrap();
-    let base = format!(
-        "{}/v2/assistants/{}/environments/{}",
-        server.url(),
-        server.assistant_id(),
-        server.environment_id()
-    );
+    let base = environment_url(&server);
     let http = reqwest::Client::new();
     let post = |path: &str, body: &'static str| {
         http.post(format!("{base}{path}"))
@@ -468,10 +461,8 @@ async fn unknown_paths_ids_and_methods_are_refused() {
     let http = reqwest::Client::new();
     let get = http
         .get(format!(
-            "{}/v2/assistants/{}/environments/{}/message?version=2024-08-25",
-            server.url(),
-            server.assistant_id(),
-            server.environment_id()
+            "{}/message?version=2024-08-25",
+            environment_url(&server)
         ))
         .send()
         .await

@@ -21,6 +21,26 @@ async fn start() -> MockAssistant {
         .unwrap()
 }
 
+/// The context the last request to the stand-in sent, if it sent one.
+fn sent_context(server: &MockAssistant) -> Option<serde_json::Value> {
+    let sent = server.last_request().unwrap().json().unwrap();
+    sent.get("context").cloned()
+}
+
+/// The operations the stand-in was asked for, in order.
+fn operations(server: &MockAssistant) -> Vec<&'static str> {
+    server
+        .requests()
+        .iter()
+        .map(|r| r.operation.unwrap())
+        .collect()
+}
+
+/// A conversation with the stand-in's one assistant environment, without credentials.
+fn new_conversation(server: &MockAssistant) -> Conversation {
+    client(server).conversation(server.assistant_id(), server.environment_id())
+}
+
 fn text(answer: &StatefulMessageResponse) -> String {
     answer
         .output
@@ -65,14 +85,7 @@ async fn the_first_message_creates_the_session_and_later_ones_reuse_it() {
 
     // The context of the latest answer is kept; the service holds it, so it is not sent.
     let context = conversation.context().unwrap();
-    let skill = context
-        .skills
-        .as_ref()
-        .unwrap()
-        .main_skill
-        .as_ref()
-        .unwrap();
-    assert_eq!(skill.user_defined.as_ref().unwrap()["name"], "Ada");
+    assert_eq!(crate::remembered_name(context), Some("Ada"));
     let sent = server.last_request().unwrap().json().unwrap();
     assert_eq!(sent["input"]["options"]["return_context"], true);
     assert!(sent.get("context").is_none(), "{sent}");
@@ -108,11 +121,7 @@ async fn an_expired_session_is_recreated_and_the_message_resent_with_the_context
     assert_eq!(turns.session_id.as_deref(), Some(new_session.as_str()));
 
     // On the wire: the refused message, a new session, the same message again.
-    let operations: Vec<_> = server
-        .requests()
-        .iter()
-        .map(|r| r.operation.unwrap())
-        .collect();
+    let operations = operations(&server);
     assert_eq!(operations, ["message", "createSession", "message"]);
     let requests = server.requests();
     assert!(requests[0].path.contains(&old_session));
@@ -129,22 +138,13 @@ async fn an_expired_session_is_recreated_and_the_message_resent_with_the_context
 
     // Once restored, the context is the service's business again.
     conversation.send("hi").await.unwrap();
-    assert!(
-        server
-            .last_request()
-            .unwrap()
-            .json()
-            .unwrap()
-            .get("context")
-            .is_none()
-    );
+    assert_eq!(sent_context(&server), None);
 }
 
 #[tokio::test]
 async fn recreation_is_tried_once_and_a_new_session_is_not_retried() {
     let server = start().await;
-    let mut conversation =
-        client(&server).conversation(server.assistant_id(), server.environment_id());
+    let mut conversation = new_conversation(&server);
     conversation.send("hi").await.unwrap();
     server.expire_sessions();
     // The stand-in now expires sessions as soon as they are made.
@@ -153,11 +153,7 @@ async fn recreation_is_tried_once_and_a_new_session_is_not_retried() {
 
     let error = conversation.send("hello").await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
-    let operations: Vec<_> = server
-        .requests()
-        .iter()
-        .map(|r| r.operation.unwrap())
-        .collect();
+    let operations = operations(&server);
     assert_eq!(operations, ["message", "createSession", "message"]);
 
     // A wrong assistant id fails at the first session, without a loop.
@@ -193,8 +189,7 @@ async fn other_errors_are_not_taken_for_expiry() {
 #[tokio::test]
 async fn options_are_picked_by_sending_their_input() {
     let server = start().await;
-    let mut conversation =
-        client(&server).conversation(server.assistant_id(), server.environment_id());
+    let mut conversation = new_conversation(&server);
     let menu = conversation.send("help").await.unwrap();
     let Some([RuntimeResponseGeneric::Option(options)]) = menu.output.generic.as_deref() else {
         panic!("expected a menu: {:?}", menu.output.generic);
@@ -214,8 +209,7 @@ async fn options_are_picked_by_sending_their_input() {
 #[tokio::test]
 async fn a_streamed_answer_updates_the_context_and_survives_expiry() {
     let server = start().await;
-    let mut conversation =
-        client(&server).conversation(server.assistant_id(), server.environment_id());
+    let mut conversation = new_conversation(&server);
     conversation.send("call me Grace").await.unwrap();
     server.expire_sessions();
 
@@ -240,11 +234,7 @@ async fn a_streamed_answer_updates_the_context_and_survives_expiry() {
     assert!(saw_final);
     assert_eq!(partial, "Hello again, Grace! How can I help you today?");
     assert_eq!(conversation.sessions_created(), 2);
-    let operations: Vec<_> = server
-        .requests()
-        .iter()
-        .map(|r| r.operation.unwrap())
-        .collect();
+    let operations = operations(&server);
     assert_eq!(
         operations,
         [
@@ -262,15 +252,7 @@ async fn a_streamed_answer_updates_the_context_and_survives_expiry() {
 
     let answer = conversation.send("how many turns").await.unwrap();
     assert_eq!(text(&answer), "This is turn 3 of our conversation.");
-    assert!(
-        server
-            .last_request()
-            .unwrap()
-            .json()
-            .unwrap()
-            .get("context")
-            .is_none()
-    );
+    assert_eq!(sent_context(&server), None);
 }
 
 #[tokio::test]
@@ -324,11 +306,7 @@ async fn the_user_id_is_sent_with_every_message() {
 #[tokio::test]
 async fn an_end_session_item_ends_the_conversation_and_the_next_message_starts_afresh() {
     let server = start().await;
-    let mut conversation = Conversation::new(
-        &client(&server),
-        server.assistant_id(),
-        server.environment_id(),
-    );
+    let mut conversation = new_conversation(&server);
     conversation.send("my name is Ada").await.unwrap();
     assert!(!conversation.has_ended());
     let bye = conversation.send("bye").await.unwrap();
@@ -369,11 +347,7 @@ async fn an_end_session_item_ends_the_conversation_and_the_next_message_starts_a
 #[tokio::test]
 async fn the_stand_in_asks_for_a_pin_with_a_dtmf_collect_item() {
     let server = start().await;
-    let mut conversation = Conversation::new(
-        &client(&server),
-        server.assistant_id(),
-        server.environment_id(),
-    );
+    let mut conversation = new_conversation(&server);
     let answer = conversation.send("I want to enter my PIN").await.unwrap();
     let generic = answer.output.generic.as_deref().unwrap();
     let [

@@ -10,6 +10,7 @@ mod example_chat;
 mod stream;
 
 use wa_client::mock::MockAssistant;
+use wa_client::models::MessageContext;
 use wa_client::{Client, NoAuth};
 
 /// The stand-in, a client of it without credentials, and a session just created there.
@@ -23,4 +24,10 @@ async fn stand_in_with_session() -> (MockAssistant, Client, String) {
         .into_body()
         .session_id;
     (server, client, id)
+}
+
+/// The `name` the dialog remembered in a context's main skill variables.
+fn remembered_name(context: &MessageContext) -> Option<&str> {
+    let skill = context.skills.as_ref()?.main_skill.as_ref()?;
+    skill.user_defined.as_ref()?.get("name")?.as_str()
 }

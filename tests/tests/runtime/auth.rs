@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::support::*;
 use serde_json::json;
 use wa_client::auth::{CloudPakAuthenticator, IamAuthenticator};
-use wa_client::{BasicAuth, BearerToken, Error};
+use wa_client::{BasicAuth, BearerToken, Error, ManualClock};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -83,17 +83,23 @@ async fn iam_client_id_without_secret_is_a_configuration_error() {
     assert!(matches!(err, Error::Configuration(_)), "{err:?}");
 }
 
+/// An IAM authenticator for the token service at `url`, on a manual clock.
+fn iam_on_clock(url: impl Into<String>) -> (IamAuthenticator, ManualClock) {
+    let clock = clock();
+    let auth = IamAuthenticator::builder(API_KEY)
+        .url(url)
+        .clock(clock.clone())
+        .build()
+        .unwrap();
+    (auth, clock)
+}
+
 #[tokio::test]
 async fn iam_token_is_cached_refreshed_after_80_percent_and_fetched_once_expired() {
     let issuer = TokenIssuer::new(Duration::from_secs(1000));
     let iam = iam_server(&issuer).await;
     let service = session_server().await;
-    let clock = clock();
-    let auth = IamAuthenticator::builder(API_KEY)
-        .url(iam.uri())
-        .clock(clock.clone())
-        .build()
-        .unwrap();
+    let (auth, clock) = iam_on_clock(iam.uri());
     let client = client(&service, auth);
     let call = || client.delete_session(ASSISTANT, ENVIRONMENT, "s");
 
@@ -146,12 +152,7 @@ async fn a_failed_early_refresh_keeps_the_valid_token_and_a_failed_fetch_after_e
         .mount(&iam)
         .await;
     let service = session_server().await;
-    let clock = clock();
-    let auth = IamAuthenticator::builder(API_KEY)
-        .url(iam.uri())
-        .clock(clock.clone())
-        .build()
-        .unwrap();
+    let (auth, clock) = iam_on_clock(iam.uri());
     let client = client(&service, auth);
     let call = || client.delete_session(ASSISTANT, ENVIRONMENT, "s");
 
@@ -190,12 +191,7 @@ async fn a_thousand_concurrent_calls_with_an_expired_token_make_exactly_one_toke
     })
     .await;
     let service = session_server().await;
-    let clock = clock();
-    let auth = IamAuthenticator::builder(API_KEY)
-        .url(&tokens.url)
-        .clock(clock.clone())
-        .build()
-        .unwrap();
+    let (auth, clock) = iam_on_clock(&tokens.url);
     let client = client(&service, auth);
     tokens.open();
     client

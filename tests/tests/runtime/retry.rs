@@ -36,9 +36,18 @@ fn retrying_client(url: &str, policy: RetryPolicy) -> Client {
 }
 
 async fn fail_then_succeed(status: u16, failures: u64) -> MockServer {
+    refuse_then_succeed(
+        ResponseTemplate::new(status).set_body_string("busy"),
+        failures,
+    )
+    .await
+}
+
+/// Answers the first `failures` requests with `refusal`, the rest with a message answer.
+async fn refuse_then_succeed(refusal: ResponseTemplate, failures: u64) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(status).set_body_string("busy"))
+        .respond_with(refusal)
         .up_to_n_times(failures)
         .mount(&server)
         .await;
@@ -119,16 +128,8 @@ async fn no_retry_on_400_or_501() {
 
 #[tokio::test]
 async fn retry_after_seconds_wins_over_the_backoff() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(message_answer("hi")))
-        .mount(&server)
-        .await;
+    let refusal = ResponseTemplate::new(429).insert_header("Retry-After", "1");
+    let server = refuse_then_succeed(refusal, 1).await;
     // Backoff alone would wait at most 20 ms.
     let clock = clock();
     let client = client_on(&server.uri(), quick_retries(1), clock.clone());
@@ -138,21 +139,11 @@ async fn retry_after_seconds_wins_over_the_backoff() {
 
 #[tokio::test]
 async fn retry_after_http_date_is_honoured() {
-    let server = MockServer::start().await;
     // A whole second, as HTTP dates have; the date asks for 3 s from then.
     let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
     let at = now + Duration::from_secs(3);
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(503).insert_header("Retry-After", httpdate(at).as_str()),
-        )
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(message_answer("hi")))
-        .mount(&server)
-        .await;
+    let refusal = ResponseTemplate::new(503).insert_header("Retry-After", httpdate(at).as_str());
+    let server = refuse_then_succeed(refusal, 1).await;
     let clock = ManualClock::new(now);
     let client = client_on(&server.uri(), quick_retries(1), clock.clone());
     message(&client).await.unwrap();

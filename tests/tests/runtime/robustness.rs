@@ -99,18 +99,11 @@ async fn absurd_token_lifetimes_from_iam_neither_panic_nor_break_the_client() {
     ];
     for body in usable {
         let iam = iam_answering(body.clone()).await;
-        let service = session_server().await;
         let auth = IamAuthenticator::builder(API_KEY)
             .url(iam.uri())
             .build()
             .unwrap();
-        let client = client(&service, auth);
-        for _ in 0..2 {
-            client
-                .delete_session(ASSISTANT, ENVIRONMENT, "s")
-                .await
-                .unwrap_or_else(|e| panic!("{body}: {e:?}"));
-        }
+        two_calls_succeed(auth, &body).await;
     }
     let refused = [
         serde_json::json!({"access_token": "t", "expires_in": -5}),
@@ -154,17 +147,23 @@ async fn absurd_jwt_claims_from_cloud_pak_neither_panic_nor_break_the_client() {
             Duration::ZERO,
         )
         .await;
-        let service = session_server().await;
         let auth = CloudPakAuthenticator::with_api_key(cpd.uri(), "svc", "cpd-key")
             .build()
             .unwrap();
-        let client = client(&service, auth);
-        for _ in 0..2 {
-            client
-                .delete_session(ASSISTANT, ENVIRONMENT, "s")
-                .await
-                .unwrap_or_else(|e| panic!("{claims}: {e:?}"));
-        }
+        two_calls_succeed(auth, &claims).await;
+    }
+}
+
+/// Two calls through `auth` (the first fetches a token, the second may reuse it) both
+/// succeed; `what` names the token answer in the failure.
+async fn two_calls_succeed(auth: impl Authenticator, what: &serde_json::Value) {
+    let service = session_server().await;
+    let client = client(&service, auth);
+    for _ in 0..2 {
+        client
+            .delete_session(ASSISTANT, ENVIRONMENT, "s")
+            .await
+            .unwrap_or_else(|e| panic!("{what}: {e:?}"));
     }
 }
 

@@ -7,16 +7,6 @@ use wa_client::{BasicAuth, BearerToken, Client, Config, ConfigSource, Error, NoA
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const PASSWORD: &str = "pAsSwOrD-9876";
-const CLIENT_SECRET: &str = "cLiEnT-sEcReT-5555";
-const TOKEN: &str = "eyTOKEN-abcdef-123456";
-
-fn assert_clean(text: &str) {
-    for secret in [API_KEY, PASSWORD, CLIENT_SECRET, TOKEN] {
-        assert!(!text.contains(secret), "`{secret}` leaked in: {text}");
-    }
-}
-
 #[tokio::test]
 async fn debug_of_every_authenticator_config_and_client_hides_secrets() {
     let iam = IamAuthenticator::builder(API_KEY).client_id_and_secret("bx", CLIENT_SECRET);
@@ -87,22 +77,6 @@ async fn configuration_errors_do_not_quote_secret_values() {
     assert_clean(&format!("{err} {err:?}"));
 }
 
-/// An IAM stand-in that refuses, quoting the form it was sent the way a careless proxy might.
-async fn echoing_iam() -> MockServer {
-    let iam = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(|request: &wiremock::Request| {
-            let sent = String::from_utf8_lossy(&request.body).into_owned();
-            ResponseTemplate::new(400).set_body_json(serde_json::json!({
-                "errorCode": "BXNIM0415E",
-                "errorMessage": format!("Provided API key could not be found: {sent} / {API_KEY}"),
-            }))
-        })
-        .mount(&iam)
-        .await;
-    iam
-}
-
 #[tokio::test]
 async fn errors_after_a_failed_token_call_hide_the_key() {
     let iam = echoing_iam().await;
@@ -131,10 +105,7 @@ async fn errors_after_a_failed_token_call_hide_the_key() {
         .url(format!("http://{}", socket.local_addr().unwrap()))
         .build()
         .unwrap();
-    let err = client_for_port(&service, auth)
-        .delete_session("a", "e", "s")
-        .await
-        .unwrap_err();
+    let err = failed_call(&service, auth).await;
     assert_clean(&format!("{err} {err:?}"));
 
     // Cloud Pak for Data, refusing with the password quoted.
@@ -150,17 +121,18 @@ async fn errors_after_a_failed_token_call_hide_the_key() {
     let auth = CloudPakAuthenticator::with_password(cpd.uri(), "admin", PASSWORD)
         .build()
         .unwrap();
-    let err = client_for_port(&service, auth)
-        .delete_session("a", "e", "s")
-        .await
-        .unwrap_err();
+    let err = failed_call(&service, auth).await;
     assert!(matches!(err, Error::Authentication(_)), "{err:?}");
     assert!(err.to_string().contains("wrong password"));
     assert_clean(&format!("{err} {err:?}"));
 }
 
-fn client_for_port(service: &MockServer, auth: impl wa_client::Authenticator) -> Client {
+/// The error of a call to `service` through `auth`, whose token call fails.
+async fn failed_call(service: &MockServer, auth: impl wa_client::Authenticator) -> Error {
     client(service, auth)
+        .delete_session("a", "e", "s")
+        .await
+        .unwrap_err()
 }
 
 #[tokio::test]

@@ -181,15 +181,20 @@ async fn gzip_compresses_streamed_bodies_too() {
     assert_eq!(unzipped, expected);
 }
 
+/// A client for `server` whose calls give up after 300 ms.
+fn impatient_client(server: &GatedServer) -> Client {
+    plain_client(
+        Config::builder()
+            .service_url(&server.url)
+            .timeout(Duration::from_millis(300)),
+    )
+}
+
 #[tokio::test]
 async fn a_slow_answer_is_a_timeout_error() {
     // Never opened: the service does not answer.
     let server = GatedServer::start(message_answer("late")).await;
-    let client = plain_client(
-        Config::builder()
-            .service_url(&server.url)
-            .timeout(Duration::from_millis(300)),
-    );
+    let client = impatient_client(&server);
     let err = client
         .message_stateless(ASSISTANT, ENVIRONMENT, None)
         .await
@@ -202,11 +207,7 @@ async fn a_slow_answer_is_a_timeout_error() {
 async fn a_slow_stream_start_is_a_timeout_error() {
     // Never opened: no response headers come.
     let server = GatedServer::start(serde_json::json!({})).await;
-    let client = plain_client(
-        Config::builder()
-            .service_url(&server.url)
-            .timeout(Duration::from_millis(300)),
-    );
+    let client = impatient_client(&server);
     let err = client
         .message_stream_stateless(ASSISTANT, ENVIRONMENT, None)
         .await

@@ -14,6 +14,33 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 pub const API_KEY: &str = "sEcReT-api-key-0123456789";
 pub const ASSISTANT: &str = "asst";
 pub const ENVIRONMENT: &str = "env";
+pub const PASSWORD: &str = "pAsSwOrD-9876";
+pub const CLIENT_SECRET: &str = "cLiEnT-sEcReT-5555";
+pub const TOKEN: &str = "eyTOKEN-abcdef-123456";
+
+/// Fails when `text` holds any of the secrets the tests configure.
+pub fn assert_clean(text: &str) {
+    for secret in [API_KEY, PASSWORD, CLIENT_SECRET, TOKEN] {
+        assert!(!text.contains(secret), "`{secret}` leaked in: {text}");
+    }
+}
+
+/// An IAM stand-in that refuses, quoting the form it was sent (and so the key) the way a
+/// careless proxy might.
+pub async fn echoing_iam() -> MockServer {
+    let iam = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(|request: &Request| {
+            let sent = String::from_utf8_lossy(&request.body).into_owned();
+            ResponseTemplate::new(400).set_body_json(serde_json::json!({
+                "errorCode": "BXNIM0415E",
+                "errorMessage": format!("Provided API key could not be found: {sent} / {API_KEY}"),
+            }))
+        })
+        .mount(&iam)
+        .await;
+    iam
+}
 
 /// Hands out `token-1`, `token-2`, … living `lifetime`, after `delay`.
 #[derive(Clone)]
