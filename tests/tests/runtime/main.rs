@@ -1,5 +1,5 @@
 //! The runtime on the wire, against local servers: authenticators, external configuration,
-//! retries, robustness, secrets and transport. One test binary; each concern is a module.
+//! retries, robustness, secrets, TLS and transport. One test binary; each concern is a module.
 //! Logging has its own binary (`runtime_logs`): see there why.
 
 #[path = "../support/mod.rs"]
@@ -10,4 +10,5 @@ mod config;
 mod retry;
 mod robustness;
 mod secrets;
+mod tls;
 mod transport;

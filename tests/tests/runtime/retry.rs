@@ -313,5 +313,8 @@ async fn a_retry_after_beyond_the_timeout_is_not_waited_for() {
     let err = message(&client).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
-    assert_eq!(clock.waits(), [], "no wait for a retry that will not come");
+    assert!(
+        clock.waits().is_empty(),
+        "no wait for a retry that will not come"
+    );
 }
