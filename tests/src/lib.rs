@@ -39,6 +39,11 @@ pub mod swagger_2 {
     wa_runtime::include_api!("specs/constructs/swagger-2.yaml");
 }
 
+/// YAML as Docker's spec writes it: what libyaml accepts and stricter readers refuse.
+pub mod yaml_as_written {
+    wa_runtime::include_api!("specs/constructs/yaml-as-written.yaml");
+}
+
 pub mod streams_and_binary {
     wa_runtime::include_api!("specs/constructs/streams-and-binary.yaml");
 }

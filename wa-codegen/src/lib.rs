@@ -34,6 +34,7 @@ mod names;
 mod passes;
 pub mod pointer;
 mod walk;
+mod yaml;
 
 use proc_macro2::TokenStream;
 

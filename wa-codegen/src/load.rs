@@ -41,9 +41,9 @@ pub(crate) fn document(cx: &Ctxt, spec: &Spec) -> Option<(Value, Locations, Vers
         Ok(v) => v,
         Err(e) => {
             cx.error_at(
-                (e.marker().line(), e.marker().col() + 1),
+                (e.line, e.column),
                 &Pointer::root(),
-                format!("the spec is not valid YAML: {}", e.info()),
+                format!("the spec is not valid YAML: {}", e.message),
             );
             cx.set_locations(locations);
             return None;

@@ -1,17 +1,18 @@
-//! Reading YAML: one pass of yaml-rust2's event parser yields both the document as a JSON
-//! value and where each node stands (JSON pointer → line and column).
+//! Reading YAML: one pass over libyaml's events (`crate::yaml`) yields both the document
+//! as a JSON value and where each node stands (JSON pointer → line and column).
 //!
-//! yaml-rust2 rather than serde_yaml, because serde_yaml refuses integers beyond 64 bits,
-//! which real specs use as bounds (here they become floats), and gives no positions.
+//! Scalars are resolved here, as YAML 1.2's core schema says, rather than by serde_yaml,
+//! which refuses integers beyond 64 bits (real specs use them as bounds; here they become
+//! floats) and gives no positions.
 
 use std::collections::HashMap;
 
 use serde_json::{Map, Value};
-use yaml_rust2::Yaml;
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::{Marker, ScanError, TScalarStyle};
 
 use crate::pointer::Pointer;
+use crate::yaml::{self, Event, Mark};
+
+pub use crate::yaml::Error;
 
 /// Where the nodes of one file stand: JSON pointer (`#`, `#/info/title`, ...) → line and
 /// column.
@@ -69,9 +70,9 @@ pub struct Place<'a> {
 
 /// The first document of `source` as JSON, and the positions of its nodes. On a scan error
 /// the positions read before the problem are kept, for the other diagnostics.
-pub fn read(source: &str) -> (Result<Value, ScanError>, Positions) {
+pub fn read(source: &str) -> (Result<Value, Error>, Positions) {
     let mut recorder = Recorder::default();
-    let scanned = Parser::new_from_str(source).load(&mut recorder, false);
+    let scanned = yaml::parse(source, |event, mark| recorder.on_event(event, mark));
     let value = scanned.map(|()| recorder.root.unwrap_or(Value::Null));
     (value, Positions(recorder.positions))
 }
@@ -206,16 +207,16 @@ fn nearest<'m, V>(map: &'m HashMap<Pointer, V>, pointer: &Pointer) -> Option<(Po
 enum Frame {
     Mapping {
         pointer: Pointer,
-        anchor: usize,
+        anchor: Option<String>,
         /// A key read, whose value has not started yet.
-        key: Option<(String, Marker)>,
+        key: Option<(String, Mark)>,
         /// The key of the value being read.
         value_key: Option<String>,
         map: Map<String, Value>,
     },
     Sequence {
         pointer: Pointer,
-        anchor: usize,
+        anchor: Option<String>,
         items: Vec<Value>,
     },
 }
@@ -224,14 +225,14 @@ enum Frame {
 struct Recorder {
     stack: Vec<Frame>,
     positions: HashMap<Pointer, (usize, usize)>,
-    anchors: HashMap<usize, Value>,
+    anchors: HashMap<String, Value>,
     root: Option<Value>,
 }
 
 impl Recorder {
     /// Called when a node (scalar or container) starts; returns its pointer, or `None` when
     /// the node is a mapping key (whose text is then kept for its value).
-    fn node_start(&mut self, mark: Marker, key_text: &str) -> Option<Pointer> {
+    fn node_start(&mut self, mark: Mark, key_text: &str) -> Option<Pointer> {
         let (pointer, at) = match self.stack.last_mut() {
             None => (Pointer::root(), mark),
             Some(Frame::Sequence { pointer, items, .. }) => (pointer.push(items.len()), mark),
@@ -257,13 +258,13 @@ impl Recorder {
         };
         self.positions
             .entry(pointer.clone())
-            .or_insert((at.line(), at.col() + 1));
+            .or_insert((at.line, at.column));
         Some(pointer)
     }
 
     /// A node is complete: remember it if anchored and hand it to its parent.
-    fn node_end(&mut self, value: Value, anchor: usize) {
-        if anchor > 0 {
+    fn node_end(&mut self, value: Value, anchor: Option<String>) {
+        if let Some(anchor) = anchor {
             self.anchors.insert(anchor, value.clone());
         }
         match self.stack.last_mut() {
@@ -278,43 +279,92 @@ impl Recorder {
     }
 }
 
-/// A scalar as JSON: plain ones resolved as YAML 1.2 core (null, bool, int, float),
-/// quoted ones and tagged ones as strings.
-fn scalar(text: String, style: TScalarStyle, tagged: bool) -> Value {
-    if style != TScalarStyle::Plain || tagged {
+/// A scalar as JSON: plain ones resolved as YAML 1.2's core schema says (null, bool, int,
+/// float), quoted and block ones as strings; a core tag (`!!int "10"`) resolves the text
+/// whatever its style, any other tag keeps it text.
+fn scalar(text: String, plain: bool, tag: Option<&str>) -> Value {
+    let resolve = match tag.map(|t| t.strip_prefix("tag:yaml.org,2002:")) {
+        None => plain,
+        Some(Some("int" | "float" | "bool" | "null")) => true,
+        Some(_) => false,
+    };
+    if !resolve {
         return Value::String(text);
     }
-    match Yaml::from_str(&text) {
-        Yaml::Integer(i) => Value::from(i),
-        Yaml::Real(r) => r
-            .parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map_or(Value::Null, Value::Number),
-        Yaml::Boolean(b) => Value::Bool(b),
-        Yaml::Null => Value::Null,
-        _ => Value::String(text),
+    match text.as_str() {
+        "" | "~" | "null" | "Null" | "NULL" => Value::Null,
+        "true" | "True" | "TRUE" => Value::Bool(true),
+        "false" | "False" | "FALSE" => Value::Bool(false),
+        t => number(t).unwrap_or(Value::String(text)),
     }
 }
 
-impl MarkedEventReceiver for Recorder {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
-        match ev {
-            Event::Scalar(text, style, anchor, tag) => {
+/// A number as the core schema writes one: `[-+]?[0-9]+`, `0o[0-7]+`, `0x[0-9a-fA-F]+`,
+/// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`, `[-+]?\.inf`, `.nan`. Integers
+/// beyond 64 bits are floats (real specs use them as bounds); infinities and NaN, which JSON
+/// cannot hold, are `null`.
+fn number(t: &str) -> Option<Value> {
+    let digits = |s: &str, radix| !s.is_empty() && s.chars().all(|c| c.is_digit(radix));
+    let radix = |s: &str, radix| {
+        digits(s, radix)
+            .then(|| i64::from_str_radix(s, radix).ok().map(Value::from))
+            .flatten()
+    };
+    if let Some(hex) = t.strip_prefix("0x") {
+        return radix(hex, 16);
+    }
+    if let Some(octal) = t.strip_prefix("0o") {
+        return radix(octal, 8);
+    }
+    let unsigned = t.strip_prefix(['+', '-']).unwrap_or(t);
+    if digits(unsigned, 10) {
+        return Some(t.parse::<i64>().map_or_else(|_| float(t), Value::from));
+    }
+    if matches!(unsigned, ".inf" | ".Inf" | ".INF") || matches!(t, ".nan" | ".NaN" | ".NAN") {
+        return Some(Value::Null);
+    }
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e.strip_prefix(['+', '-']).unwrap_or(e))),
+        None => (unsigned, None),
+    };
+    let mantissa = match mantissa.split_once('.') {
+        Some(("", fraction)) => digits(fraction, 10),
+        Some((whole, fraction)) => {
+            digits(whole, 10) && (fraction.is_empty() || digits(fraction, 10))
+        }
+        None => digits(mantissa, 10),
+    };
+    (mantissa && exponent.is_none_or(|e| digits(e, 10))).then(|| float(t))
+}
+
+fn float(t: &str) -> Value {
+    t.parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64)
+        .map_or(Value::Null, Value::Number)
+}
+
+impl Recorder {
+    fn on_event(&mut self, event: Event, mark: Mark) {
+        match event {
+            Event::Scalar {
+                text,
+                plain,
+                tag,
+                anchor,
+            } => {
                 // A key's text is kept by `node_start`; only a value is a node of its own.
-                let is_value = self.node_start(mark, &text).is_some();
-                if is_value {
-                    self.node_end(scalar(text, style, tag.is_some()), anchor);
+                if self.node_start(mark, &text).is_some() {
+                    self.node_end(scalar(text, plain, tag.as_deref()), anchor);
                 }
             }
-            Event::Alias(id) => {
-                let is_value = self.node_start(mark, "").is_some();
-                if is_value {
-                    let value = self.anchors.get(&id).cloned().unwrap_or(Value::Null);
-                    self.node_end(value, 0);
+            Event::Alias(name) => {
+                if self.node_start(mark, "").is_some() {
+                    let value = self.anchors.get(&name).cloned().unwrap_or(Value::Null);
+                    self.node_end(value, None);
                 }
             }
-            Event::MappingStart(anchor, _) => {
+            Event::MappingStart(anchor) => {
                 // A complex key is not something OpenAPI uses; it is read as an empty key.
                 let pointer = self.node_start(mark, "").unwrap_or_default();
                 self.stack.push(Frame::Mapping {
@@ -325,7 +375,7 @@ impl MarkedEventReceiver for Recorder {
                     map: Map::new(),
                 });
             }
-            Event::SequenceStart(anchor, _) => {
+            Event::SequenceStart(anchor) => {
                 let pointer = self.node_start(mark, "").unwrap_or_default();
                 self.stack.push(Frame::Sequence {
                     pointer,
@@ -341,7 +391,6 @@ impl MarkedEventReceiver for Recorder {
                 };
                 self.node_end(value, anchor);
             }
-            _ => {}
         }
     }
 }
@@ -362,6 +411,97 @@ mod tests {
         assert_eq!(value["b"], value["a"]);
         assert_eq!(value["big"].as_f64(), Some(1e20));
         assert_eq!(value["200"], "ok");
+    }
+
+    #[test]
+    fn plain_scalars_resolve_by_the_core_schema() {
+        let read_one = |text: &str| read(&format!("v: {text}\n")).0.unwrap()["v"].clone();
+        let json = |text: &str| serde_json::from_str::<Value>(text).unwrap();
+        let cases = [
+            // Integers: decimal (signs, leading zeros), 0x, 0o; beyond 64 bits a float.
+            ("0", "0"),
+            ("-12", "-12"),
+            ("+12", "12"),
+            ("007", "7"),
+            ("0x1F", "31"),
+            ("0o17", "15"),
+            ("9223372036854775807", "9223372036854775807"),
+            ("18446744073709551616", "1.8446744073709552e19"),
+            // Floats, and what JSON cannot hold.
+            ("1.5", "1.5"),
+            ("-.5", "-0.5"),
+            ("1.", "1.0"),
+            ("1e3", "1000.0"),
+            ("2.5E-1", "0.25"),
+            (".inf", "null"),
+            ("-.Inf", "null"),
+            (".NaN", "null"),
+            ("1.5e400", "null"),
+            // Null and booleans in their three spellings, and nothing else.
+            ("~", "null"),
+            ("", "null"),
+            ("NULL", "null"),
+            ("True", "true"),
+            ("FALSE", "false"),
+            ("yes", r#""yes""#),
+            ("off", r#""off""#),
+            // Text that looks like numbers to other readers.
+            ("0o8", r#""0o8""#),
+            ("0b101", r#""0b101""#),
+            ("1_000", r#""1_000""#),
+            ("-0x10", r#""-0x10""#),
+            ("inf", r#""inf""#),
+            ("NaN", r#""NaN""#),
+            ("1.0.0", r#""1.0.0""#),
+            ("12:30", r#""12:30""#),
+            ("2001-12-14", r#""2001-12-14""#),
+            // Quoted, block and tagged scalars.
+            ("'1.0'", r#""1.0""#),
+            (r#""true""#, r#""true""#),
+            ("!!str 1", r#""1""#),
+            ("!!int '10'", "10"),
+            ("!!null ''", "null"),
+            ("!custom 1", r#""1""#),
+            ("|\n  1\n", r#""1\n""#),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(read_one(text), json(expected), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn repeated_keys_keep_the_last_value_and_merge_keys_are_keys() {
+        let src = "a: 1\na: 2\nbase: &b {x: 1}\nm:\n  <<: *b\n  y: 2\n";
+        let value = read(src).0.unwrap();
+        assert_eq!(
+            value,
+            serde_json::json!({"a": 2, "base": {"x": 1}, "m": {"<<": {"x": 1}, "y": 2}})
+        );
+    }
+
+    #[test]
+    fn a_mapping_stands_where_its_first_key_is_written() {
+        let l = Locations::of("openapi: 3.0.3\nlist:\n  - name: a\n    in: query\n  -   b: 1\n");
+        let at = |p: &str| l.find(&Pointer::parse(p).unwrap());
+        assert_eq!(at("#"), Some((1, 1)));
+        assert_eq!(at("#/list/0"), Some((3, 5)));
+        assert_eq!(at("#/list/1"), Some((5, 7)));
+    }
+
+    #[test]
+    fn what_libyaml_refuses_is_an_error_with_its_place() {
+        let (value, positions) = read("a: 1\nb: c: d\n");
+        let err = value.unwrap_err();
+        assert_eq!((err.line, err.column), (2, 5), "{err:?}");
+        assert_eq!(
+            err.message,
+            "mapping values are not allowed in this context"
+        );
+        // What was read before the problem is still placed.
+        assert_eq!(
+            positions.find(&Pointer::parse("#/a").unwrap()),
+            Some((1, 1))
+        );
     }
 
     #[test]

@@ -11,46 +11,11 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
-use yaml_rust2::{Yaml, YamlLoader};
 
-/// The value of a YAML text (its first document), read with the YAML reader the compiler
-/// uses; mutants are written back as JSON, which is YAML too.
+/// The value of a YAML text (its first document), read with the compiler's own reader;
+/// mutants are written back as JSON, which is YAML too.
 fn from_yaml(text: &str) -> Option<Value> {
-    let docs = YamlLoader::load_from_str(text).ok()?;
-    Some(
-        docs.into_iter()
-            .next()
-            .map_or(Value::Null, |doc| to_json(&doc)),
-    )
-}
-
-fn to_json(yaml: &Yaml) -> Value {
-    match yaml {
-        Yaml::Null | Yaml::BadValue | Yaml::Alias(_) => Value::Null,
-        Yaml::Boolean(b) => Value::Bool(*b),
-        Yaml::Integer(i) => Value::from(*i),
-        // Beyond f64 (the names fixture has 1.5e400): the largest f64, still a number.
-        Yaml::Real(text) => match text.parse::<f64>() {
-            Ok(x) if x.is_finite() => Value::from(x),
-            Ok(x) => Value::from(f64::MAX.copysign(x)),
-            Err(_) => Value::String(text.clone()),
-        },
-        Yaml::String(s) => Value::String(s.clone()),
-        Yaml::Array(items) => Value::Array(items.iter().map(to_json).collect()),
-        Yaml::Hash(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| {
-                    let key = match k {
-                        Yaml::String(s) | Yaml::Real(s) => s.clone(),
-                        Yaml::Integer(i) => i.to_string(),
-                        Yaml::Boolean(b) => b.to_string(),
-                        _ => "null".to_owned(),
-                    };
-                    (key, to_json(v))
-                })
-                .collect(),
-        ),
-    }
+    wa_codegen::locate::read(text).0.ok()
 }
 
 /// xorshift64*: small, deterministic, good enough to pick mutations.

@@ -210,8 +210,8 @@ impl Bundle<'_, '_> {
                     Some(index)
                 }
                 (Err(e), _) => {
-                    let place = (e.marker().line(), e.marker().col() + 1);
-                    let message = format!("not valid YAML or JSON: {}", e.info());
+                    let place = (e.line, e.column);
+                    let message = format!("not valid YAML or JSON: {}", e.message);
                     self.cx.error_in(&shown, place, &Pointer::root(), message);
                     None
                 }
