@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use serde_json::json;
 use wa_client::{Config, NoAuth};
 use wa_tests::{names, parameters_and_bodies as pb};
-use wiremock::matchers::{method, path};
+use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 /// A server answering `verb at` with `answer`.
@@ -1210,6 +1210,38 @@ async fn swagger_2_form_data_is_url_encoded() {
     assert_eq!(&stored[..], b"noted");
     let sent = only_request(&server).await;
     assert_form(sent, "text=Sat+when+told&tags=calm&tags=a%26b&stars=4");
+}
+
+/// A non-JSON answer is asked for in the media type the spec names; a 2.0 answer without
+/// `schema` of an operation that produces only such a type is its bytes.
+#[tokio::test]
+async fn swagger_2_answers_in_named_media_types_are_their_bytes() {
+    let server = MockServer::start().await;
+    for (at, media, body) in [
+        (
+            "/kennel/dogs/3/photo",
+            "image/jpeg",
+            &b"\xff\xd8\xff jpeg"[..],
+        ),
+        (
+            "/kennel/dogs/3/records",
+            "application/x-tar",
+            &b"records.tar"[..],
+        ),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(at))
+            .and(header("accept", media))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(body.to_vec(), media))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let kennel = kennel(&server);
+    let photo = kennel.get_photo(3).await.unwrap().into_body();
+    assert_eq!(&photo[..], b"\xff\xd8\xff jpeg");
+    let records = kennel.export_records(3).await.unwrap().into_body();
+    assert_eq!(&records[..], b"records.tar");
 }
 
 #[tokio::test]

@@ -180,8 +180,8 @@ fn operation(
 fn answer(api: &Api, op: &Operation) -> String {
     match &op.success {
         Success::Empty => "nothing".to_owned(),
-        Success::Json(ty) | Success::JsonOrBinary(ty) => type_text(api, ty),
-        Success::Binary => "bytes".to_owned(),
+        Success::Json(ty) | Success::JsonOrBinary(ty, _) => type_text(api, ty),
+        Success::Binary(_) => "bytes".to_owned(),
         Success::EventStream(ty) | Success::Items(_, ty) => {
             format!("a stream of {}", type_text(api, ty))
         }

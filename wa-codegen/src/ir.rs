@@ -271,13 +271,16 @@ pub enum Success {
     /// No body (or one the client ignores).
     Empty,
     Json(TypeRef),
-    Binary,
+    /// Raw bytes, asked for in these media types (the `Accept` value, as the spec names
+    /// them).
+    Binary(String),
     /// `text/event-stream` whose events decode as this type.
     EventStream(TypeRef),
     /// A sequential media type with an `itemSchema` (OpenAPI 3.2): a stream of these items.
     Items(Sequence, TypeRef),
-    /// Both forms: the method returns JSON, a sibling method `<name>_bytes` the raw body.
-    JsonOrBinary(TypeRef),
+    /// Both forms: the method returns JSON, a sibling method `<name>_bytes` the raw body in
+    /// the other media types (the `Accept` value it sends).
+    JsonOrBinary(TypeRef, String),
     /// Different bodies for different success statuses: an enum named `name`, one variant
     /// per status (`None`: no body).
     ByStatus {
@@ -451,14 +454,14 @@ impl Operation {
             Success::Json(ty)
             | Success::EventStream(ty)
             | Success::Items(_, ty)
-            | Success::JsonOrBinary(ty) => out.push(ty),
+            | Success::JsonOrBinary(ty, _) => out.push(ty),
             Success::ByStatus { statuses, .. } => {
                 out.extend(statuses.iter_mut().filter_map(|(_, body)| match body {
                     StatusBody::Json(ty) => Some(ty),
                     StatusBody::Empty | StatusBody::Bytes => None,
                 }))
             }
-            Success::Empty | Success::Binary => {}
+            Success::Empty | Success::Binary(_) => {}
         }
         out.extend(self.errors.iter_mut().map(|e| &mut e.body));
         if let Some(p) = &mut self.pagination {

@@ -36,8 +36,9 @@ use crate::stream::{EventStream, Framing};
 pub enum Accept {
     /// `application/json`; the timeout bounds the whole call.
     Json,
-    /// `application/octet-stream`; the timeout bounds the whole call.
-    Binary,
+    /// Raw bytes in these media types (the `Accept` value, as the spec names them); the
+    /// timeout bounds the whole call.
+    Media(&'static str),
     /// `text/event-stream`: the answer may last long, so the timeout bounds only the wait
     /// for its headers (each event then has the stream's idle timeout).
     EventStream,
@@ -54,7 +55,7 @@ impl Accept {
     pub fn media_type(self) -> &'static str {
         match self {
             Accept::Json => "application/json",
-            Accept::Binary => "application/octet-stream",
+            Accept::Media(media) => media,
             Accept::EventStream => "text/event-stream",
             Accept::JsonLines => "application/jsonl",
             Accept::NdJson => "application/x-ndjson",
@@ -65,7 +66,7 @@ impl Accept {
     /// Whether the answer is read as it arrives, so that the timeout bounds only the wait
     /// for its headers.
     pub fn is_stream(self) -> bool {
-        !matches!(self, Accept::Json | Accept::Binary)
+        !matches!(self, Accept::Json | Accept::Media(_))
     }
 }
 
@@ -335,7 +336,13 @@ impl Runtime {
             // Extending by a map replaces same-named headers, as intended.
             headers.extend(self.headers.clone());
         }
-        headers.insert(ACCEPT, HeaderValue::from_static(accept.media_type()));
+        let media = HeaderValue::from_str(accept.media_type()).map_err(|_| {
+            Error::InvalidRequest(format!(
+                "`{}` cannot be sent as `Accept`",
+                accept.media_type()
+            ))
+        })?;
+        headers.insert(ACCEPT, media);
         for global in self
             .globals
             .iter()

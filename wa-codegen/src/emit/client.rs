@@ -165,11 +165,11 @@ impl Emitter<'_> {
         let args: Vec<&TokenStream> = required.iter().chain(&rest).collect();
         let (ret, finish) = match &op.success {
             Success::Empty => (quote!(()), quote!(response.empty().await)),
-            Success::Json(ty) | Success::JsonOrBinary(ty) => {
+            Success::Json(ty) | Success::JsonOrBinary(ty, _) => {
                 let t = self.rust_type(ty, &models);
                 (t.clone(), quote!(response.json::<#t>().await))
             }
-            Success::Binary => (
+            Success::Binary(_) => (
                 quote!(#rt::__private::bytes::Bytes),
                 quote!(response.bytes().await),
             ),
@@ -216,7 +216,7 @@ impl Emitter<'_> {
             }
         };
         let accept = match &op.success {
-            Success::Binary => Some(quote!(#rt::Accept::Binary)),
+            Success::Binary(media) => Some(quote!(#rt::Accept::Media(#media))),
             Success::EventStream(_) => Some(quote!(#rt::Accept::EventStream)),
             Success::Items(sequence, _) => Some(match sequence {
                 Sequence::Events | Sequence::EventsJsonData => quote!(#rt::Accept::EventStream),
@@ -235,13 +235,13 @@ impl Emitter<'_> {
                 #finish
             }
         };
-        if matches!(op.success, Success::JsonOrBinary(_)) {
+        if let Success::JsonOrBinary(_, media) = &op.success {
             let bytes_name = format_ident!("{}_bytes", op.method_name);
             let doc = format!(
-                " Like [`Self::{}`], but asks for the raw body (`application/octet-stream`).",
+                " Like [`Self::{}`], but asks for the raw body (`{media}`).",
                 op.method_name
             );
-            let request = self.build_request(op, Some(quote!(#rt::Accept::Binary)));
+            let request = self.build_request(op, Some(quote!(#rt::Accept::Media(#media))));
             out.extend(quote! {
             #[doc = #doc]
             pub async fn #bytes_name(&self, #(#args),*) -> #rt::Result<#rt::Response<#rt::__private::bytes::Bytes>> {

@@ -359,7 +359,7 @@ fn operation_of<'i>(item: &'i PathItem, method: &HttpMethod) -> Option<&'i opena
 /// Names of the other methods an operation adds next to its own.
 fn sibling_methods(op: &Operation) -> Vec<String> {
     let mut out = Vec::new();
-    if matches!(op.success, Success::JsonOrBinary(_)) {
+    if matches!(op.success, Success::JsonOrBinary(..)) {
         out.push(format!("{}_bytes", op.method_name));
     }
     if op.pagination.is_some() {

@@ -5,6 +5,7 @@ use openapiv3::ReferenceOr;
 use super::{Lowerer, resolve};
 use crate::ir::{Body, BodyKind, MultipartPart, TypeRef};
 use crate::names::type_name;
+use crate::passes::is_json;
 use crate::pointer::Pointer;
 
 impl<'a> Lowerer<'a, '_> {
@@ -85,17 +86,6 @@ impl<'a> Lowerer<'a, '_> {
             doc: body.description.clone(),
         })
     }
-}
-
-/// `application/json` and every `+json` type.
-pub(super) fn is_json(media: &str) -> bool {
-    let essence = media
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json")
 }
 
 fn is_form(media: &str) -> bool {

@@ -3,11 +3,11 @@
 
 use openapiv3::{ReferenceOr, SchemaKind, StatusCode, Type};
 
-use super::requests::is_json;
 use super::schemas::SchemaRef;
 use super::{Lowerer, resolve};
 use crate::ir::{ErrorAnswer, ResponseStatus, Sequence, StatusBody, Success, TypeRef};
 use crate::names::type_name;
+use crate::passes::is_json;
 use crate::passes::v32::ITEMS;
 use crate::pointer::Pointer;
 
@@ -51,8 +51,8 @@ impl<'a> Lowerer<'a, '_> {
             .map(|(code, s)| {
                 let body = match s {
                     Success::Empty => StatusBody::Empty,
-                    Success::Json(ty) | Success::JsonOrBinary(ty) => StatusBody::Json(ty),
-                    Success::Binary
+                    Success::Json(ty) | Success::JsonOrBinary(ty, _) => StatusBody::Json(ty),
+                    Success::Binary(_)
                     | Success::EventStream(_)
                     | Success::Items(..)
                     | Success::ByStatus { .. } => StatusBody::Bytes,
@@ -89,18 +89,27 @@ impl<'a> Lowerer<'a, '_> {
             let framing = m.extensions.get(ITEMS)?.as_str()?;
             Some((media, m, framing))
         });
-        let binary = response.content.iter().any(|(k, m)| {
-            !is_json(k) && k.as_str() != "text/event-stream" && !m.extensions.contains_key(ITEMS)
-        });
+        // What is neither JSON nor a stream is raw bytes, asked for as the spec names it.
+        let binary = response
+            .content
+            .iter()
+            .filter(|(k, m)| {
+                !is_json(k)
+                    && k.as_str() != "text/event-stream"
+                    && !m.extensions.contains_key(ITEMS)
+            })
+            .map(|(k, _)| k.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
         if let Some(media) = json {
             let ty = match schema_of(media) {
                 Some(s) => self.type_ref(s.into(), &content.push(media).push("schema"), &hint),
                 None => TypeRef::Json,
             };
-            return if binary {
-                Success::JsonOrBinary(ty)
-            } else {
+            return if binary.is_empty() {
                 Success::Json(ty)
+            } else {
+                Success::JsonOrBinary(ty, binary)
             };
         }
         if let Some((media, m, framing)) = streamed {
@@ -132,10 +141,10 @@ impl<'a> Lowerer<'a, '_> {
             };
             return Success::EventStream(ty);
         }
-        if binary {
-            Success::Binary
-        } else {
+        if binary.is_empty() {
             Success::Empty
+        } else {
+            Success::Binary(binary)
         }
     }
 
@@ -172,7 +181,7 @@ impl<'a> Lowerer<'a, '_> {
             let code = status.to_string();
             let at = pointer.push(&code);
             let hint = format!("{pascal}{}", type_name(&code));
-            if let Success::Json(body) | Success::JsonOrBinary(body) =
+            if let Success::Json(body) | Success::JsonOrBinary(body, _) =
                 self.lower_response(response, &at, &hint)
             {
                 out.push(ErrorAnswer { status, body });

@@ -156,6 +156,13 @@ pub(crate) fn add_component(doc: &mut Value, name: &str, schema: Value) -> Point
     base.push(unique)
 }
 
+/// `application/json` and every `+json` type.
+pub(crate) fn is_json(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or("").trim();
+    essence.eq_ignore_ascii_case("application/json")
+        || essence.to_ascii_lowercase().ends_with("+json")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

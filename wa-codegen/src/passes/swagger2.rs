@@ -10,7 +10,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::Move;
+use super::{Move, is_json};
 use crate::pointer::Pointer;
 use crate::walk::{self, Kind, METHODS, Visit};
 
@@ -286,8 +286,23 @@ fn operation(
     if let Some(body) = request_body(bodies, &consumes, &at.push("requestBody"), moves) {
         op.insert("requestBody".into(), body);
     }
+    // An answer without `schema` has no body in 2.0; but an operation that produces only
+    // media types other than JSON (Docker's container export and archive) sends that body.
+    let bytes = !produces.iter().any(|m| is_json(m));
     if let Some(Value::Object(responses)) = op.get_mut("responses") {
         for (code, r) in responses.iter_mut() {
+            let has_body = code.starts_with('2') && !matches!(code.as_str(), "204" | "205");
+            if let Value::Object(r) = r
+                && bytes
+                && has_body
+                && !r.contains_key("schema")
+                && !r.contains_key("$ref")
+            {
+                r.insert(
+                    "schema".into(),
+                    json!({"type": "string", "format": "binary"}),
+                );
+            }
             if !code.starts_with("x-") {
                 let at = at.join(["responses", code]);
                 response(r, &produces, &at, &at, moves);
