@@ -876,6 +876,8 @@ async fn a_querystring_parameter_is_the_whole_query_string() {
         .await
         .unwrap();
     client.find_raw("author=ann&year=2024").await.unwrap();
+    // A number is sent as its text (it was refused as "not an object").
+    client.find_page(3).await.unwrap();
     let search = o::models::Search {
         limit: Some(2),
         ..Default::default()
@@ -894,6 +896,7 @@ async fn a_querystring_parameter_is_the_whole_query_string() {
             Some("author=ann+lee&tags=a%26b&tags=c".to_owned()),
             None,
             Some("author=ann&year=2024".to_owned()),
+            Some("3".to_owned()),
             Some("%7B%22limit%22%3A2%7D".to_owned()),
         ]
     );
@@ -1200,6 +1203,7 @@ async fn swagger_2_form_data_is_url_encoded() {
     let body = m::AddNoteRequest {
         stars: Some(4),
         tags: Some(vec!["calm".into(), "a&b".into()]),
+        seen: Some(vec!["park".into(), "home".into()]),
         ..m::AddNoteRequest::new("Sat when told".into())
     };
     let stored = kennel(&server)
@@ -1209,7 +1213,11 @@ async fn swagger_2_form_data_is_url_encoded() {
         .into_body();
     assert_eq!(&stored[..], b"noted");
     let sent = only_request(&server).await;
-    assert_form(sent, "text=Sat+when+told&tags=calm&tags=a%26b&stars=4");
+    // `tags` has 2.0's default `collectionFormat: csv`; `seen` says `multi`.
+    assert_form(
+        sent,
+        "text=Sat+when+told&tags=calm%2Ca%26b&seen=park&seen=home&stars=4",
+    );
 }
 
 /// A non-JSON answer is asked for in the media type the spec names; a 2.0 answer without

@@ -229,8 +229,9 @@ pub enum BodyKind {
     Json(TypeRef),
     /// Raw bytes with this content type.
     Binary(String),
-    /// `application/x-www-form-urlencoded`.
-    Form(TypeRef),
+    /// `application/x-www-form-urlencoded`; the fields whose `encoding` says another style
+    /// than `form` exploded (lists repeated), by wire name.
+    Form(TypeRef, Vec<(String, QueryStyle)>),
     /// `multipart/form-data` whose schema names no fields: the caller builds the parts
     /// (`wa_runtime::Multipart`).
     MultipartParts,
@@ -247,7 +248,7 @@ impl BodyKind {
     /// The model a caller passes, for bodies built from one.
     pub fn model(&self) -> Option<&TypeRef> {
         match self {
-            BodyKind::Json(ty) | BodyKind::Form(ty) | BodyKind::Multipart { model: ty, .. } => {
+            BodyKind::Json(ty) | BodyKind::Form(ty, _) | BodyKind::Multipart { model: ty, .. } => {
                 Some(ty)
             }
             BodyKind::Binary(_) | BodyKind::MultipartParts => None,
@@ -444,7 +445,7 @@ impl Operation {
         let optional = self.optional_params.iter_mut().flat_map(|s| &mut s.params);
         out.extend(params.chain(optional).map(|p| &mut p.ty));
         if let Some(Body {
-            kind: BodyKind::Json(ty) | BodyKind::Form(ty) | BodyKind::Multipart { model: ty, .. },
+            kind: BodyKind::Json(ty) | BodyKind::Form(ty, _) | BodyKind::Multipart { model: ty, .. },
             ..
         }) = &mut self.body
         {

@@ -134,13 +134,18 @@ fn deep_object(
     Ok(())
 }
 
-/// A body as `application/x-www-form-urlencoded`: each property a field, lists repeated.
-pub(crate) fn form_urlencoded<T: Serialize + ?Sized>(body: &T) -> Result<String> {
-    let value = to_value("the request body", body)?;
+/// `value` (`what`, for messages) as `application/x-www-form-urlencoded`: each property a
+/// field, lists repeated unless `styles` names another style for the field.
+pub(crate) fn form_urlencoded<T: Serialize + ?Sized>(
+    what: &str,
+    value: &T,
+    styles: &[(&str, QueryStyle)],
+) -> Result<String> {
+    let value = to_value(what, value)?;
     let Value::Object(map) = &value else {
-        return Err(Error::InvalidRequest(
-            "a form body must be an object".into(),
-        ));
+        return Err(Error::InvalidRequest(format!(
+            "{what} is form-encoded, so it must be an object, not `{value}`"
+        )));
     };
     let mut form = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in map {
@@ -150,7 +155,10 @@ pub(crate) fn form_urlencoded<T: Serialize + ?Sized>(body: &T) -> Result<String>
                 deep_object(k, inner, &mut pairs)?;
                 pairs
             }
-            other => query_pairs(k, other, QueryStyle::FormExploded)?,
+            other => {
+                let style = styles.iter().find(|(field, _)| field == k);
+                query_pairs(k, other, style.map_or(QueryStyle::FormExploded, |s| s.1))?
+            }
         };
         for (name, text) in pairs {
             form.append_pair(&name, &text);
@@ -310,9 +318,25 @@ mod tests {
     #[test]
     fn form_and_multipart() {
         assert_eq!(
-            form_urlencoded(&json!({"q": "a b", "tag": ["x", "y"], "n": null})).unwrap(),
+            form_urlencoded(
+                "the body",
+                &json!({"q": "a b", "tag": ["x", "y"], "n": null}),
+                &[]
+            )
+            .unwrap(),
             "q=a+b&tag=x&tag=y"
         );
+        let styled = [
+            ("tag", QueryStyle::Form),
+            ("ids", QueryStyle::PipeDelimited),
+        ];
+        let body = json!({"tag": ["x", "y"], "ids": [1, 2], "more": ["a", "b"]});
+        assert_eq!(
+            form_urlencoded("the body", &body, &styled).unwrap(),
+            "tag=x%2Cy&ids=1%7C2&more=a&more=b"
+        );
+        let err = form_urlencoded("the query string", &json!([1]), &[]).unwrap_err();
+        assert!(err.to_string().contains("the query string"), "{err}");
         let mut m = Multipart::new();
         m.text("title", "hi").unwrap();
         m.bytes("file", b"\x00\x01");

@@ -660,7 +660,13 @@ impl Request {
         self.query_string = match crate::encoding::to_value("the query string", value)? {
             serde_json::Value::Null => None,
             serde_json::Value::String(text) => Some(text),
-            _ => Some(crate::encoding::form_urlencoded(value)?),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            serde_json::Value::Bool(b) => Some(b.to_string()),
+            _ => Some(crate::encoding::form_urlencoded(
+                "the query string",
+                value,
+                &[],
+            )?),
         };
         Ok(())
     }
@@ -673,9 +679,19 @@ impl Request {
         Ok(())
     }
 
-    /// Sets an `application/x-www-form-urlencoded` body.
+    /// Sets an `application/x-www-form-urlencoded` body, lists as repeated fields.
     pub fn form<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<()> {
-        let text = crate::encoding::form_urlencoded(body)?;
+        self.form_styled(body, &[])
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body, the fields `styles` names written in
+    /// that style (a list comma-joined, for one), the others as in [`Request::form`].
+    pub fn form_styled<T: Serialize + ?Sized>(
+        &mut self,
+        body: &T,
+        styles: &[(&str, QueryStyle)],
+    ) -> Result<()> {
+        let text = crate::encoding::form_urlencoded("the request body", body, styles)?;
         self.body = Some((
             "application/x-www-form-urlencoded".to_owned(),
             BinaryKind::Bytes(Bytes::from(text)),

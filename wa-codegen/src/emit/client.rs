@@ -392,7 +392,15 @@ impl Emitter<'_> {
         let body = op.body.as_ref().map(|body| {
             let call = match &body.kind {
                 BodyKind::Json(_) => quote!(request.json(body)?;),
-                BodyKind::Form(_) => quote!(request.form(body)?;),
+                BodyKind::Form(_, styles) if styles.is_empty() => quote!(request.form(body)?;),
+                BodyKind::Form(_, styles) => {
+                    let rt = self.rt;
+                    let styles = styles.iter().map(|(field, style)| {
+                        let style = style_ident(*style);
+                        quote!((#field, #rt::QueryStyle::#style))
+                    });
+                    quote!(request.form_styled(body, &[#(#styles),*])?;)
+                }
                 BodyKind::Multipart {
                     parts, additional, ..
                 } => self.multipart(parts, additional.as_deref()),
@@ -439,13 +447,7 @@ impl Emitter<'_> {
     fn param_call(&self, p: &Param, value: TokenStream) -> TokenStream {
         let rt = self.rt;
         let wire = &p.wire_name;
-        let style = p.style.map(|s| match s {
-            QueryStyle::Form => quote!(Form),
-            QueryStyle::SpaceDelimited => quote!(SpaceDelimited),
-            QueryStyle::PipeDelimited => quote!(PipeDelimited),
-            QueryStyle::TabDelimited => quote!(TabDelimited),
-            QueryStyle::DeepObject => quote!(DeepObject),
-        });
+        let style = p.style.map(style_ident);
         match p.location {
             ParamLocation::Query if style.is_some() => {
                 quote!(request.query_styled(#wire, #value, #rt::QueryStyle::#style)?;)
@@ -488,5 +490,16 @@ impl Emitter<'_> {
             #extra
             request.multipart(form);
         }
+    }
+}
+
+/// The runtime's `QueryStyle` variant for a style.
+fn style_ident(style: QueryStyle) -> TokenStream {
+    match style {
+        QueryStyle::Form => quote!(Form),
+        QueryStyle::SpaceDelimited => quote!(SpaceDelimited),
+        QueryStyle::PipeDelimited => quote!(PipeDelimited),
+        QueryStyle::TabDelimited => quote!(TabDelimited),
+        QueryStyle::DeepObject => quote!(DeepObject),
     }
 }

@@ -188,22 +188,32 @@ fn location_of(param: &Parameter) -> (&ParameterData, ParamLocation, Option<Quer
             let explode = parameter_data
                 .explode
                 .unwrap_or(matches!(style, openapiv3::QueryStyle::Form));
-            // Swagger 2.0's tab-separated lists, which 3.0 cannot say (`passes::swagger2`).
-            let tabs = parameter_data.extensions.get("x-collection-format")
-                == Some(&serde_json::json!("tsv"));
-            let style = match style {
-                _ if tabs => Some(QueryStyle::TabDelimited),
-                openapiv3::QueryStyle::Form if explode => None,
-                openapiv3::QueryStyle::Form => Some(QueryStyle::Form),
-                openapiv3::QueryStyle::SpaceDelimited => Some(QueryStyle::SpaceDelimited),
-                openapiv3::QueryStyle::PipeDelimited => Some(QueryStyle::PipeDelimited),
-                openapiv3::QueryStyle::DeepObject => Some(QueryStyle::DeepObject),
-            };
+            let style = query_style(style, explode, &parameter_data.extensions);
             (parameter_data, ParamLocation::Query, style)
         }
         Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, None),
         Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path, None),
         Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie, None),
+    }
+}
+
+/// A query parameter's or form field's `style` and `explode`, when not the default (`form`,
+/// exploded).
+pub(super) fn query_style(
+    style: &openapiv3::QueryStyle,
+    explode: bool,
+    extensions: &indexmap::IndexMap<String, serde_json::Value>,
+) -> Option<QueryStyle> {
+    // Swagger 2.0's tab-separated lists, which 3.0 cannot say (`passes::swagger2`).
+    if extensions.get("x-collection-format") == Some(&serde_json::json!("tsv")) {
+        return Some(QueryStyle::TabDelimited);
+    }
+    match style {
+        openapiv3::QueryStyle::Form if explode => None,
+        openapiv3::QueryStyle::Form => Some(QueryStyle::Form),
+        openapiv3::QueryStyle::SpaceDelimited => Some(QueryStyle::SpaceDelimited),
+        openapiv3::QueryStyle::PipeDelimited => Some(QueryStyle::PipeDelimited),
+        openapiv3::QueryStyle::DeepObject => Some(QueryStyle::DeepObject),
     }
 }
 

@@ -2,6 +2,7 @@
 
 use openapiv3::ReferenceOr;
 
+use super::params::query_style;
 use super::{Lowerer, resolve};
 use crate::ir::{Body, BodyKind, MultipartPart, TypeRef};
 use crate::names::type_name;
@@ -69,7 +70,17 @@ impl<'a> Lowerer<'a, '_> {
                     additional,
                 }
             } else {
-                BodyKind::Form(ty)
+                // openapiv3 reads an absent `explode` as false, so only an encoding that
+                // names its `style` says how a field is written.
+                let styles = m
+                    .encoding
+                    .iter()
+                    .filter_map(|(field, e)| {
+                        let style = query_style(e.style.as_ref()?, e.explode, &e.extensions)?;
+                        Some((field.clone(), style))
+                    })
+                    .collect();
+                BodyKind::Form(ty, styles)
             }
         } else if let Some(media) = body.content.keys().next() {
             BodyKind::Binary(media.clone())

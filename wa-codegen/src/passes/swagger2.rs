@@ -370,25 +370,31 @@ fn parameter(p: &mut Value, from: &Pointer, to: &Pointer, moves: &mut Vec<Move>)
     let schema = value_schema(map);
     let array = schema.get("type").and_then(Value::as_str) == Some("array");
     if map.get("in").and_then(Value::as_str) == Some("query") && array {
-        // 2.0's default is `csv`; 3.0's is `form` exploded (`multi`).
-        let (style, explode) = match format.as_ref().and_then(Value::as_str) {
-            Some("multi") => ("form", true),
-            Some("ssv") => ("spaceDelimited", false),
-            Some("pipes") => ("pipeDelimited", false),
-            Some("tsv") => {
-                map.insert("x-collection-format".into(), json!("tsv"));
-                ("form", false)
-            }
-            _ => ("form", false),
-        };
-        map.insert("style".into(), json!(style));
-        map.insert("explode".into(), json!(explode));
+        map.extend(collection_style(format.as_ref()));
     }
     map.insert("schema".into(), Value::Object(schema));
     moves.push(Move {
         from: from.clone(),
         to: to.push("schema"),
     });
+}
+
+/// A list's `collectionFormat` as the `style` and `explode` of a query parameter or a form
+/// field's encoding. 2.0's default is `csv`; 3.0's is `form` exploded (`multi`).
+fn collection_style(format: Option<&Value>) -> Map<String, Value> {
+    let (style, explode) = match format.and_then(Value::as_str) {
+        Some("multi") => ("form", true),
+        Some("ssv") => ("spaceDelimited", false),
+        Some("pipes") => ("pipeDelimited", false),
+        _ => ("form", false),
+    };
+    let mut out = Map::new();
+    out.insert("style".into(), json!(style));
+    out.insert("explode".into(), json!(explode));
+    if format.and_then(Value::as_str) == Some("tsv") {
+        out.insert("x-collection-format".into(), json!("tsv"));
+    }
+    out
 }
 
 /// The value keywords of a parameter, `items` object or header, taken out as a schema.
@@ -458,13 +464,22 @@ fn request_body(
     let schema_at = content.join([media, "schema"]);
     let mut properties = Map::new();
     let mut required = Vec::new();
+    // How lists are written, in a URL-encoded form (multipart sends each item as a part).
+    let mut encoding = Map::new();
     for (from, p) in fields {
         let Value::Object(mut p) = p else { continue };
         let Some(name) = p.get("name").and_then(Value::as_str).map(str::to_owned) else {
             continue;
         };
-        p.remove("collectionFormat");
+        let format = p.remove("collectionFormat");
         let mut schema = value_schema(&mut p);
+        let array = schema.get("type").and_then(Value::as_str) == Some("array");
+        if array && media == "application/x-www-form-urlencoded" {
+            encoding.insert(
+                name.clone(),
+                Value::Object(collection_style(format.as_ref())),
+            );
+        }
         if let Some(d) = p.remove("description") {
             schema.insert("description".into(), d);
         }
@@ -481,9 +496,13 @@ fn request_body(
     if !required.is_empty() {
         schema["required"] = Value::Array(required.clone());
     }
+    let mut content = json!({ "schema": schema });
+    if !encoding.is_empty() {
+        content["encoding"] = Value::Object(encoding);
+    }
     Some(json!({
         "required": !required.is_empty(),
-        "content": { media: { "schema": schema } },
+        "content": { media: content },
     }))
 }
 
@@ -750,6 +769,28 @@ mod tests {
                 json!(["pipeDelimited", false, null]),
                 json!(["form", true, null]),
             ]
+        );
+    }
+
+    #[test]
+    fn form_fields_keep_their_collection_format() {
+        let (doc, _) = convert(json!({"swagger": "2.0", "paths": {"/a": {"post": {
+            "consumes": ["application/x-www-form-urlencoded"],
+            "parameters": [
+                {"name": "csv", "in": "formData", "type": "array", "items": {"type": "string"}},
+                {"name": "multi", "in": "formData", "type": "array", "items": {"type": "string"},
+                 "collectionFormat": "multi"},
+                {"name": "one", "in": "formData", "type": "string"},
+            ],
+            "responses": {},
+        }}}}));
+        let form = &doc["paths"]["/a"]["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"];
+        assert_eq!(
+            form["encoding"],
+            json!({
+                "csv": {"style": "form", "explode": false},
+                "multi": {"style": "form", "explode": true},
+            })
         );
     }
 
