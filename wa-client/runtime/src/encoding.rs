@@ -44,7 +44,7 @@ fn scalar(name: &str, v: &Value) -> Result<String> {
 /// A path parameter whose type has no text form of its own (a union, a list, an object), in
 /// OpenAPI's default `simple` style: `a,b` for a list, `k,v,k,v` for an object. Percent-encoding
 /// is left to the caller.
-pub fn path_text<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<String> {
+pub(crate) fn path_text<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<String> {
     let value = to_value(name, value)?;
     let texts: Vec<String> = match &value {
         Value::Null => {

@@ -205,7 +205,7 @@ pub(crate) fn snippet(text: &str, max: usize) -> String {
     }
 }
 
-pub(crate) fn decode<T: serde::de::DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T> {
+pub fn decode<T: serde::de::DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T> {
     // Tracking the path costs on every field; only a failed decode needs it, so it is redone.
     if let Ok(value) = serde_json::from_slice(body) {
         return Ok(value);

@@ -15,13 +15,14 @@
 //!
 //! Modules are layered: each uses only those listed before it.
 //! `secret`, `error`, `clock`, `tagged`, `nullable`, `object` → `headers`, `encoding`, `binary` → `auth` → `config` → `env` →
-//! `response`, `stream` → `transport`.
+//! `response`, `stream` → `transport` → `call`.
 
 // Generated code in doc tests and in this crate names the runtime by its absolute path.
 extern crate self as wa_runtime;
 
 pub mod auth;
 mod binary;
+pub mod call;
 mod clock;
 pub mod config;
 mod encoding;
@@ -40,9 +41,10 @@ pub use auth::{
     Authenticator, BasicAuth, BearerToken, CloudPakAuthenticator, IamAuthenticator, NoAuth,
 };
 pub use binary::Binary;
+pub use call::Call;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{Config, ConfigBuilder, RetryPolicy};
-pub use encoding::{Multipart, QueryStyle, path_text};
+pub use encoding::{Multipart, QueryStyle};
 pub use env::ConfigSource;
 pub use error::{DecodeError, Error, HttpError, Result};
 pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
@@ -52,7 +54,7 @@ pub use secret::Secret;
 pub use stream::{EventStream, Framing};
 pub use tagged::{Unrecognized, UnrecognizedReason};
 pub use transport::{
-    Accept, Identity, Location, RawResponse, Request, Runtime, encode_path, method, paginate,
+    Accept, Identity, Location, PathParam, RawResponse, Request, Runtime, Simple, paginate,
 };
 pub use wa_macros::include_api;
 
@@ -75,6 +77,7 @@ pub mod __private {
     pub mod nullable {
         pub use crate::nullable::deserialize;
     }
+    pub use crate::error::decode;
     pub use crate::object::{
         FromObject, Key, keep_property, read_object, read_str, required, skip_value,
     };

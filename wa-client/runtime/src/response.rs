@@ -21,6 +21,11 @@ impl<T> Response<T> {
         }
     }
 
+    /// The status, the headers and the body.
+    pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
+        (self.status, self.headers, self.body)
+    }
+
     pub fn status(&self) -> StatusCode {
         self.status
     }

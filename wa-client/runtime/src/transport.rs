@@ -262,24 +262,53 @@ impl Runtime {
             .and_then(|g| g.value.as_deref())
     }
 
-    /// Starts a request; `path` is already expanded and encoded.
-    pub fn request(&self, method: Method, operation_id: &'static str, path: String) -> Request {
-        Request {
+    /// Starts a request for the path `template` (the spec's, such as `/items/{id}`), its
+    /// `{...}` placeholders replaced in order by `params`, each encoded as one segment
+    /// (`{{` and `}}` stand for braces). `method` is a [`Method`] or the name of one.
+    /// A parameter or method that cannot be sent fails the call when it is awaited.
+    pub fn request<M>(
+        &self,
+        method: M,
+        operation_id: &'static str,
+        template: &str,
+        params: &[&dyn PathParam],
+    ) -> Request
+    where
+        M: TryInto<Method>,
+        M::Error: std::fmt::Display,
+    {
+        let (method, error) = match method.try_into() {
+            Ok(method) => (method, None),
+            Err(e) => (
+                Method::GET,
+                Some(Error::InvalidRequest(format!("not an HTTP method: {e}"))),
+            ),
+        };
+        let mut request = Request {
             method,
             operation_id,
-            path,
+            path: String::new(),
             query: Vec::new(),
             query_string: None,
             headers: HeaderMap::new(),
             body: None,
             accept: Accept::Json,
+            error,
+        };
+        let path = expand_path(template, params);
+        if let Some(path) = request.keep(path) {
+            request.path = path;
         }
+        request
     }
 
     /// Sends a request, retrying as the configuration allows; an error status becomes
     /// [`Error::Http`]. Runs in the span of the runtime's [`Identity`], on which it records
     /// the attempt and status.
-    pub async fn execute(&self, request: Request) -> Result<RawResponse> {
+    pub async fn execute(&self, mut request: Request) -> Result<RawResponse> {
+        if let Some(error) = request.error.take() {
+            return Err(error);
+        }
         let span = (self.shared.identity.call_span)(request.operation_id, &request.method);
         self.send(request, &span).instrument(span.clone()).await
     }
@@ -592,7 +621,7 @@ const PATH_KEEP: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(
 /// the path are refused: an empty one would drop its segment (`DELETE .../sessions/` instead
 /// of one session), and `.` or `..` would climb out of the path the spec names (URL
 /// normalisation treats even encoded dots so).
-pub fn encode_path(value: impl std::fmt::Display) -> Result<String> {
+pub(crate) fn encode_path(value: impl std::fmt::Display) -> Result<String> {
     let text = value.to_string();
     let refused = match text.as_str() {
         "" => Some("empty"),
@@ -615,6 +644,62 @@ pub fn encode_path(value: impl std::fmt::Display) -> Result<String> {
     Ok(utf8_percent_encode(&text, PATH_KEEP).to_string())
 }
 
+/// A path parameter: its text as one encoded segment. Values whose `Display` is their text
+/// on the wire (strings, numbers, dates, string enums) are parameters as they are; others go
+/// through [`Simple`].
+pub trait PathParam {
+    fn segment(&self) -> Result<String>;
+}
+
+impl<T: std::fmt::Display + ?Sized> PathParam for T {
+    fn segment(&self) -> Result<String> {
+        encode_path(self)
+    }
+}
+
+/// A path parameter written in OpenAPI's default `simple` style: a list as
+/// `a,b`, an object as `k,v,k,v`; the first field is the parameter's name, for errors.
+pub struct Simple<'a, T: ?Sized>(pub &'a str, pub &'a T);
+
+impl<T: Serialize + ?Sized> PathParam for Simple<'_, T> {
+    fn segment(&self) -> Result<String> {
+        encode_path(crate::encoding::path_text(self.0, self.1)?)
+    }
+}
+
+/// `template` with its `{...}` placeholders replaced in order by `params`.
+fn expand_path(template: &str, params: &[&dyn PathParam]) -> Result<String> {
+    let mut path = String::with_capacity(template.len() + 16);
+    let mut params = params.iter();
+    let mut rest = template;
+    while let Some(at) = rest.find(['{', '}']) {
+        path.push_str(&rest[..at]);
+        let brace = &rest[at..at + 1];
+        rest = &rest[at + 1..];
+        // A doubled brace is a literal one.
+        if let Some(after) = rest.strip_prefix(brace) {
+            path.push_str(brace);
+            rest = after;
+            continue;
+        }
+        let end = rest.find('}').filter(|_| brace == "{");
+        let (Some(end), Some(param)) = (end, params.next()) else {
+            return Err(Error::InvalidRequest(format!(
+                "the path template `{template}` does not fit its parameters"
+            )));
+        };
+        path.push_str(&param.segment()?);
+        rest = &rest[end + 1..];
+    }
+    path.push_str(rest);
+    if params.next().is_some() {
+        return Err(Error::InvalidRequest(format!(
+            "the path template `{template}` has fewer placeholders than parameters"
+        )));
+    }
+    Ok(path)
+}
+
 /// One request being put together by generated code.
 #[derive(Debug)]
 pub struct Request {
@@ -627,17 +712,33 @@ pub struct Request {
     headers: HeaderMap,
     body: Option<(String, BinaryKind)>,
     accept: Accept,
+    /// The first thing that could not be added; the call fails with it.
+    error: Option<Error>,
 }
 
 impl Request {
+    /// Keeps `result`'s value, or its error when it is the first.
+    fn keep<T>(&mut self, result: Result<T>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(e) => {
+                self.error.get_or_insert(e);
+                None
+            }
+        }
+    }
+
     /// The operationId this request performs.
     pub fn operation_id(&self) -> &'static str {
         self.operation_id
     }
 
+    // What cannot be added (a value that has no text form, a header value that is not one)
+    // is kept, and the call fails with it when awaited.
+
     /// Adds a query parameter; `None` adds nothing, a list adds the name once per item.
-    pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<()> {
-        self.query_styled(name, value, QueryStyle::FormExploded)
+    pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        self.query_styled(name, value, QueryStyle::FormExploded);
     }
 
     /// Adds a query parameter written in an OpenAPI `style`.
@@ -646,57 +747,55 @@ impl Request {
         name: &str,
         value: &T,
         style: QueryStyle,
-    ) -> Result<()> {
-        let value = crate::encoding::to_value(name, value)?;
-        self.query
-            .extend(crate::encoding::query_pairs(name, &value, style)?);
-        Ok(())
+    ) {
+        let pairs = crate::encoding::to_value(name, value)
+            .and_then(|value| crate::encoding::query_pairs(name, &value, style));
+        if let Some(pairs) = self.keep(pairs) {
+            self.query.extend(pairs);
+        }
     }
 
     /// Sets the whole query string (OpenAPI 3.2's `in: querystring`): an object is
     /// form-encoded, a string sent as it is (characters a query cannot hold escaped), and
     /// `None` sends nothing.
-    pub fn query_string<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        self.query_string = match crate::encoding::to_value("the query string", value)? {
-            serde_json::Value::Null => None,
-            serde_json::Value::String(text) => Some(text),
-            serde_json::Value::Number(n) => Some(n.to_string()),
-            serde_json::Value::Bool(b) => Some(b.to_string()),
-            _ => Some(crate::encoding::form_urlencoded(
-                "the query string",
-                value,
-                &[],
-            )?),
-        };
-        Ok(())
+    pub fn query_string<T: Serialize + ?Sized>(&mut self, value: &T) {
+        let text = crate::encoding::to_value("the query string", value).and_then(|v| match v {
+            serde_json::Value::Null => Ok(None),
+            serde_json::Value::String(text) => Ok(Some(text)),
+            serde_json::Value::Number(n) => Ok(Some(n.to_string())),
+            serde_json::Value::Bool(b) => Ok(Some(b.to_string())),
+            _ => crate::encoding::form_urlencoded("the query string", value, &[]).map(Some),
+        });
+        if let Some(text) = self.keep(text) {
+            self.query_string = text;
+        }
     }
 
     /// Sets the whole query string to `value` as JSON text; `None` sends nothing.
-    pub fn query_json<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        let value = crate::encoding::to_value("the query string", value)?;
-        self.query_string = (!value.is_null())
-            .then(|| url::form_urlencoded::byte_serialize(value.to_string().as_bytes()).collect());
-        Ok(())
+    pub fn query_json<T: Serialize + ?Sized>(&mut self, value: &T) {
+        let value = crate::encoding::to_value("the query string", value);
+        if let Some(value) = self.keep(value) {
+            self.query_string = (!value.is_null()).then(|| {
+                url::form_urlencoded::byte_serialize(value.to_string().as_bytes()).collect()
+            });
+        }
     }
 
     /// Sets an `application/x-www-form-urlencoded` body, lists as repeated fields.
-    pub fn form<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<()> {
-        self.form_styled(body, &[])
+    pub fn form<T: Serialize + ?Sized>(&mut self, body: &T) {
+        self.form_styled(body, &[]);
     }
 
     /// Sets an `application/x-www-form-urlencoded` body, the fields `styles` names written in
     /// that style (a list comma-joined, for one), the others as in [`Request::form`].
-    pub fn form_styled<T: Serialize + ?Sized>(
-        &mut self,
-        body: &T,
-        styles: &[(&str, QueryStyle)],
-    ) -> Result<()> {
-        let text = crate::encoding::form_urlencoded("the request body", body, styles)?;
-        self.body = Some((
-            "application/x-www-form-urlencoded".to_owned(),
-            BinaryKind::Bytes(Bytes::from(text)),
-        ));
-        Ok(())
+    pub fn form_styled<T: Serialize + ?Sized>(&mut self, body: &T, styles: &[(&str, QueryStyle)]) {
+        let text = crate::encoding::form_urlencoded("the request body", body, styles);
+        if let Some(text) = self.keep(text) {
+            self.body = Some((
+                "application/x-www-form-urlencoded".to_owned(),
+                BinaryKind::Bytes(Bytes::from(text)),
+            ));
+        }
     }
 
     /// Sets a `multipart/form-data` body.
@@ -705,18 +804,29 @@ impl Request {
         self.body = Some((content_type, BinaryKind::Bytes(bytes)));
     }
 
-    /// Adds a header; `None` adds nothing, a list is sent comma-separated.
-    pub fn header<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<()> {
-        let texts = scalar_texts(name, value)?;
-        if !texts.is_empty() {
-            insert_header(&mut self.headers, name, &texts.join(","))?;
+    /// Sets a `multipart/form-data` body of the parts `parts` adds; a part it could not
+    /// add fails the call.
+    pub fn multipart_with(&mut self, parts: impl FnOnce(&mut Multipart) -> Result<()>) {
+        let mut form = Multipart::new();
+        let added = parts(&mut form);
+        if self.keep(added).is_some() {
+            self.multipart(form);
         }
-        Ok(())
+    }
+
+    /// Adds a header; `None` adds nothing, a list is sent comma-separated.
+    pub fn header<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        let texts = scalar_texts(name, value);
+        if let Some(texts) = self.keep(texts).filter(|t| !t.is_empty()) {
+            let inserted = insert_header(&mut self.headers, name, &texts.join(","));
+            self.keep(inserted);
+        }
     }
 
     /// Adds a cookie; `None` adds nothing.
-    pub fn cookie<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<()> {
-        for text in scalar_texts(name, value)? {
+    pub fn cookie<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        let texts = scalar_texts(name, value);
+        for text in self.keep(texts).unwrap_or_default() {
             let pair = format!("{name}={text}");
             let cookie = match self
                 .headers
@@ -726,21 +836,22 @@ impl Request {
                 Some(existing) => format!("{existing}; {pair}"),
                 None => pair,
             };
-            insert_header(&mut self.headers, "cookie", &cookie)?;
+            let inserted = insert_header(&mut self.headers, "cookie", &cookie);
+            self.keep(inserted);
         }
-        Ok(())
     }
 
     /// Sets a JSON body.
-    pub fn json<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<()> {
+    pub fn json<T: Serialize + ?Sized>(&mut self, body: &T) {
         let bytes = serde_json::to_vec(body).map_err(|e| {
             Error::InvalidRequest(format!("cannot encode the request body as JSON: {e}"))
-        })?;
-        self.body = Some((
-            "application/json".to_owned(),
-            BinaryKind::Bytes(Bytes::from(bytes)),
-        ));
-        Ok(())
+        });
+        if let Some(bytes) = self.keep(bytes) {
+            self.body = Some((
+                "application/json".to_owned(),
+                BinaryKind::Bytes(Bytes::from(bytes)),
+            ));
+        }
     }
 
     /// Sets a raw body of this content type.
@@ -857,13 +968,6 @@ async fn read_body(mut response: reqwest::Response, limit: u64, cut: bool) -> Re
     Ok(body.freeze())
 }
 
-/// An HTTP method by its name, for those `Method` has no constant for (`QUERY`, WebDAV's
-/// `COPY`).
-pub fn method(name: &str) -> Result<Method> {
-    Method::from_bytes(name.as_bytes())
-        .map_err(|_| Error::InvalidRequest(format!("`{name}` is not an HTTP method")))
-}
-
 /// Walks pages: `fetch` returns one page's items and the parameters of the next page, if any.
 pub fn paginate<'a, P, T, F, Fut>(first: P, mut fetch: F) -> impl Stream<Item = Result<T>> + 'a
 where
@@ -910,6 +1014,57 @@ mod tests {
                 "{refused:?}: {err:?}"
             );
         }
+    }
+
+    #[test]
+    fn path_templates_take_their_parameters_in_order() {
+        let id: &dyn PathParam = &"a/b";
+        let n: &dyn PathParam = &7;
+        let list = ["x", "y"];
+        let simple = Simple("ids", &list);
+        assert_eq!(
+            expand_path("/items/{id}/parts/{n}", &[id, n]).unwrap(),
+            "/items/a%2Fb/parts/7"
+        );
+        assert_eq!(
+            expand_path("/{ids}/{{literal}}", &[&simple]).unwrap(),
+            "/x%2Cy/{literal}"
+        );
+        assert_eq!(expand_path("/plain", &[]).unwrap(), "/plain");
+        for (template, params) in [
+            ("/{a}/{b}", &[id][..]),
+            ("/{a}", &[id, n][..]),
+            ("/{a", &[id][..]),
+        ] {
+            let err = expand_path(template, params).unwrap_err();
+            assert!(
+                matches!(err, Error::InvalidRequest(_)),
+                "{template}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_request_keeps_the_first_thing_it_could_not_add() {
+        let runtime = Runtime::new(
+            Config::builder()
+                .service_url("http://localhost:1")
+                .build()
+                .unwrap(),
+            "",
+            crate::identity!(),
+        )
+        .unwrap();
+        let mut request = runtime.request(Method::GET, "op", "/items/{id}", &[&""]);
+        request.header("x-ok", "fine");
+        request.header("x-bad", "line\nbreak");
+        let Some(Error::InvalidRequest(message)) = &request.error else {
+            panic!("the empty path parameter is kept: {:?}", request.error);
+        };
+        assert!(message.contains("empty"), "{message}");
+        let mut request = runtime.request("NOT A METHOD", "op", "/", &[]);
+        request.query("q", &1);
+        assert!(matches!(request.error, Some(Error::InvalidRequest(_))));
     }
 
     #[test]

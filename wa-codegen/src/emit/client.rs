@@ -5,8 +5,8 @@ use quote::{format_ident, quote};
 
 use super::{Emitter, doc_attrs, ident};
 use crate::ir::{
-    BodyKind, FieldShape, HttpMethod, MultipartPart, Operation, Param, ParamLocation, PathPart,
-    QueryString, QueryStyle, Sequence, StatusBody, Success, TypeKind, TypeRef,
+    BodyKind, FieldShape, GlobalParam, HttpMethod, MultipartPart, Operation, Param, ParamLocation,
+    PathPart, QueryString, QueryStyle, Sequence, StatusBody, Success, TypeKind, TypeRef,
 };
 
 impl Emitter<'_> {
@@ -25,27 +25,7 @@ impl Emitter<'_> {
             };
             quote! { runtime.declare_global(#location, #wire, #default); }
         });
-        let setters = api.globals.iter().map(|g| {
-        let setter = format_ident!("with_{}", g.rust_name.trim_start_matches("r#"));
-        let location = self.location(g.location);
-        let wire = &g.wire_name;
-        let mut doc = format!(" Sets `{wire}`, sent with every call.");
-        if let Some(d) = &g.default {
-            doc.push_str(&format!(" Defaults to `{d}`."));
-        }
-        let spec_doc = g.doc.as_ref().map(|d| {
-            let d = doc_attrs(Some(d));
-            quote!(#[doc = ""] #d)
-        });
-        quote! {
-            #[doc = #doc]
-            #spec_doc
-            pub fn #setter(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.runtime.set_global(#location, #wire, value.into());
-                self
-            }
-        }
-    });
+        let setters = api.globals.iter().map(|g| self.setter(g));
         let methods = api.operations.iter().map(|op| self.operation(op));
         let mutable = (!api.globals.is_empty()).then(|| quote!(mut));
         quote! {
@@ -81,6 +61,9 @@ impl Emitter<'_> {
                 #(#setters)*
             }
 
+            // Each method builds its request and returns a `Call`, which sends and reads it
+            // when awaited. `#[inline]`: a method is compiled where it is called, so a crate
+            // compiles the encoders and decoders of the operations it uses, not of all.
             #[allow(
                 clippy::too_many_arguments,
                 rustdoc::bare_urls,
@@ -89,6 +72,30 @@ impl Emitter<'_> {
             )]
             impl Client {
                 #(#methods)*
+            }
+        }
+    }
+
+    /// `with_<name>`: sets a parameter sent with every call.
+    fn setter(&self, g: &GlobalParam) -> TokenStream {
+        let setter = format_ident!("with_{}", g.rust_name.trim_start_matches("r#"));
+        let location = self.location(g.location);
+        let wire = &g.wire_name;
+        let mut doc = format!(" Sets `{wire}`, sent with every call.");
+        if let Some(d) = &g.default {
+            doc.push_str(&format!(" Defaults to `{d}`."));
+        }
+        let spec_doc = g.doc.as_ref().map(|d| {
+            let d = doc_attrs(Some(d));
+            quote!(#[doc = ""] #d)
+        });
+        let string = quote!(::std::string::String);
+        quote! {
+            #[doc = #doc]
+            #spec_doc
+            pub fn #setter(mut self, value: impl ::std::convert::Into<#string>) -> Self {
+                self.runtime.set_global(#location, #wire, value.into());
+                self
             }
         }
     }
@@ -119,10 +126,51 @@ impl Emitter<'_> {
         }
     }
 
+    /// The method of one operation, with its `_bytes` and `_all` companions where it has them.
     fn operation(&self, op: &Operation) -> TokenStream {
         let rt = self.rt;
         let models = quote!(models::);
         let name = ident(&op.method_name);
+        let doc = doc_attrs(Some(&self.operation_doc(op, &models)));
+        let required = self.required_args(op, &models, &TokenStream::new());
+        let rest = self.other_args(op, &models);
+        let args: Vec<&TokenStream> = required.iter().chain(&rest).collect();
+        let (ret, read) = self.answer(&op.success, &models);
+        let request = self.build_request(op, accept(rt, &op.success));
+        let mut out = quote! {
+            #doc
+            #[inline]
+            pub fn #name(&self, #(#args),*) -> #rt::Call<'_, #ret> {
+                #request
+                #read
+            }
+        };
+        if let Success::JsonOrBinary(_, media) = &op.success {
+            let bytes_name = format_ident!("{}_bytes", op.method_name);
+            let doc = format!(
+                " Like [`Self::{}`], but asks for the raw body (`{media}`).",
+                op.method_name
+            );
+            let request = self.build_request(op, Some(quote!(#rt::Accept::Media(#media))));
+            out.extend(quote! {
+                #[doc = #doc]
+                #[inline]
+                pub fn #bytes_name(&self, #(#args),*) -> #rt::Call<'_, #rt::__private::bytes::Bytes, #rt::call::RawBody> {
+                    #request
+                    self.runtime.bytes(request)
+                }
+            });
+        }
+        if let (Some(p), Some(params)) = (&op.pagination, &op.optional_params) {
+            out.extend(self.all_pages(op, p, params, &models));
+        }
+        out
+    }
+
+    /// What a method's documentation says besides the spec's text: the request line, the
+    /// arguments the spec describes, and the error answers (one line per body type, its
+    /// statuses together: specs mostly give every error status the same model).
+    fn operation_doc(&self, op: &Operation, models: &TokenStream) -> String {
         let mut doc = op.doc.clone().unwrap_or_default();
         doc.push_str(&format!(
             "\n\n`{} {}` (operation `{}`)",
@@ -142,8 +190,6 @@ impl Emitter<'_> {
                 doc.push_str(&format!("\n- `{name}`: {text}"));
             }
         }
-        // One line per body type, its statuses together: specs mostly give every error
-        // status the same model.
         let mut errors: Vec<(&TypeRef, Vec<String>)> = Vec::new();
         for e in &op.errors {
             match errors.iter_mut().find(|(body, _)| **body == e.body) {
@@ -152,139 +198,125 @@ impl Emitter<'_> {
             }
         }
         for (i, (body, statuses)) in errors.iter().enumerate() {
-            let t = crate::format_tokens_inline(&self.rust_type(body, &models));
+            let t = crate::format_tokens_inline(&self.rust_type(body, models));
             let lead = if i == 0 { "\n\nErrors" } else { ";" };
             doc.push_str(&format!("{lead} {}: `{t}`", statuses.join(", ")));
         }
         if !errors.is_empty() {
             doc.push_str(" (read with `HttpError::json`).");
         }
-        let doc = doc_attrs(Some(&doc));
-        let required = self.required_args(op, &models, &TokenStream::new());
-        let rest = self.other_args(op, &models);
-        let args: Vec<&TokenStream> = required.iter().chain(&rest).collect();
-        let (ret, finish) = match &op.success {
-            Success::Empty => (quote!(()), quote!(response.empty().await)),
-            Success::Json(ty) | Success::JsonOrBinary(ty, _) => {
-                let t = self.rust_type(ty, &models);
-                (t.clone(), quote!(response.json::<#t>().await))
-            }
+        doc
+    }
+
+    /// The type parameters of a method's `Call` (what it answers with, and how that is
+    /// read when not JSON), and the expression that makes the call of `request`.
+    fn answer(&self, success: &Success, models: &TokenStream) -> (TokenStream, TokenStream) {
+        let rt = self.rt;
+        match success {
+            Success::Empty => (
+                quote!((), #rt::call::NoBody),
+                quote!(self.runtime.empty(request)),
+            ),
+            Success::Json(ty) | Success::JsonOrBinary(ty, _) => (
+                self.rust_type(ty, models),
+                quote!(self.runtime.json(request)),
+            ),
             Success::Binary(_) => (
-                quote!(#rt::__private::bytes::Bytes),
-                quote!(response.bytes().await),
+                quote!(#rt::__private::bytes::Bytes, #rt::call::RawBody),
+                quote!(self.runtime.bytes(request)),
             ),
             Success::ByStatus { name, statuses } => {
                 let enum_ty = ident(name);
+                let ok = quote!(::std::result::Result::Ok);
                 let arms = statuses.iter().map(|(code, ty)| {
-                let variant = format_ident!("Status{code}");
-                match ty {
-                    StatusBody::Json(ty) => {
-                        let t = self.rust_type(ty, &models);
-                        quote!(#code => response.json::<#t>().await.map(|r| r.map(models::#enum_ty::#variant)),)
-                    }
-                    StatusBody::Bytes => quote!(#code => response.bytes().await.map(|r| r.map(models::#enum_ty::#variant)),),
-                    StatusBody::Empty => quote!(#code => response.empty().await.map(|r| r.map(|()| models::#enum_ty::#variant)),),
-                }
-            });
-                (
-                    quote!(models::#enum_ty),
-                    quote!(match response.status().as_u16() {
+                    let variant = format_ident!("Status{code}");
+                    let value = match ty {
+                        StatusBody::Json(_) => quote! {
+                            #rt::__private::decode(status, &body).map(models::#enum_ty::#variant)
+                        },
+                        StatusBody::Bytes => quote!(#ok(models::#enum_ty::#variant(body))),
+                        StatusBody::Empty => quote!(#ok(models::#enum_ty::#variant)),
+                    };
+                    let code = proc_macro2::Literal::u16_unsuffixed(*code);
+                    quote!(#code => #value,)
+                });
+                let read = quote! {
+                    self.runtime.by_status(request, |status, body| match status.as_u16() {
                         #(#arms)*
-                        _ => response.bytes().await.map(|r| r.map(models::#enum_ty::Other)),
-                    }),
+                        _ => #ok(models::#enum_ty::Other(body)),
+                    })
+                };
+                (
+                    quote!(models::#enum_ty, #rt::call::ByStatus<models::#enum_ty>),
+                    read,
                 )
             }
             Success::EventStream(ty) => {
-                let t = self.rust_type(ty, &models);
+                let t = self.rust_type(ty, models);
                 (
-                    quote!(#rt::EventStream<#t>),
-                    quote!(::std::result::Result::Ok(response.events::<#t>())),
+                    quote!(#rt::EventStream<#t>, #rt::call::Items),
+                    quote!(self.runtime.items(request, #rt::Framing::EventData)),
                 )
             }
             Success::Items(sequence, ty) => {
-                let t = self.rust_type(ty, &models);
                 let framing = match sequence {
                     Sequence::Events => quote!(Events),
                     Sequence::EventsJsonData => quote!(EventsJsonData),
                     Sequence::JsonLines | Sequence::NdJson => quote!(Lines),
                     Sequence::JsonSeq => quote!(RecordSeparated),
                 };
+                let t = self.rust_type(ty, models);
                 (
-                    quote!(#rt::EventStream<#t>),
-                    quote!(::std::result::Result::Ok(response.items::<#t>(#rt::Framing::#framing))),
+                    quote!(#rt::EventStream<#t>, #rt::call::Items),
+                    quote!(self.runtime.items(request, #rt::Framing::#framing)),
                 )
             }
-        };
-        let accept = match &op.success {
-            Success::Binary(media) => Some(quote!(#rt::Accept::Media(#media))),
-            Success::EventStream(_) => Some(quote!(#rt::Accept::EventStream)),
-            Success::Items(sequence, _) => Some(match sequence {
-                Sequence::Events | Sequence::EventsJsonData => quote!(#rt::Accept::EventStream),
-                Sequence::JsonLines => quote!(#rt::Accept::JsonLines),
-                Sequence::NdJson => quote!(#rt::Accept::NdJson),
-                Sequence::JsonSeq => quote!(#rt::Accept::JsonSeq),
-            }),
-            _ => None,
-        };
-        let request = self.build_request(op, accept);
-        let mut out = quote! {
-            #doc
-            pub async fn #name(&self, #(#args),*) -> #rt::Result<#rt::Response<#ret>> {
-                #request
-                let response = self.runtime.execute(request).await?;
-                #finish
-            }
-        };
-        if let Success::JsonOrBinary(_, media) = &op.success {
-            let bytes_name = format_ident!("{}_bytes", op.method_name);
-            let doc = format!(
-                " Like [`Self::{}`], but asks for the raw body (`{media}`).",
-                op.method_name
-            );
-            let request = self.build_request(op, Some(quote!(#rt::Accept::Media(#media))));
-            out.extend(quote! {
-            #[doc = #doc]
-            pub async fn #bytes_name(&self, #(#args),*) -> #rt::Result<#rt::Response<#rt::__private::bytes::Bytes>> {
-                #request
-                let response = self.runtime.execute(request).await?;
-                response.bytes().await
-            }
-        });
         }
-        if let (Some(p), Some(params)) = (&op.pagination, &op.optional_params) {
-            let all_name = format_ident!("{}_all", op.method_name);
-            let params_ty = ident(&params.name);
-            let item = self.rust_type(&p.item_type, &models);
-            let items = ident(&p.items_field);
-            let page_field = ident(&p.pagination_field);
-            let next = ident(&p.next_cursor_field);
-            let cursor = ident(&p.cursor_param);
-            let others = op.required_params.iter().map(|p| ident(&p.rust_name));
-            let pagination = match p.pagination_shape {
-                FieldShape::Plain => quote!(::std::option::Option::Some(&page.#page_field)),
-                FieldShape::Optional => quote!(page.#page_field.as_ref()),
-                FieldShape::Nullable => {
-                    quote!(page.#page_field.as_ref().and_then(::std::option::Option::as_ref))
-                }
-            };
-            let next_cursor = match p.next_cursor_shape {
-                FieldShape::Plain => quote!(::std::option::Option::Some(p.#next.clone())),
-                FieldShape::Optional => quote!(p.#next.clone()),
-                FieldShape::Nullable => quote!(p.#next.clone().flatten()),
-            };
-            let doc = format!(
-                " Every item of [`Self::{}`], page after page, following `{}` until the last page.",
-                op.method_name, p.next_cursor_field
-            );
-            let other_args = self.required_args(op, &models, &quote!('a));
-            // The other parameters carry over; with none, `..params` would be a needless update.
-            let rest = (params.params.len() > 1).then(|| quote!(..params));
-            let page_items = match p.items_shape {
-                FieldShape::Plain => quote!(page.#items),
-                FieldShape::Optional => quote!(page.#items.unwrap_or_default()),
-                FieldShape::Nullable => quote!(page.#items.flatten().unwrap_or_default()),
-            };
-            out.extend(quote! {
+    }
+
+    /// `<method>_all`: every item of a paginated operation, page after page.
+    fn all_pages(
+        &self,
+        op: &Operation,
+        p: &crate::ir::Pagination,
+        params: &crate::ir::ParamsStruct,
+        models: &TokenStream,
+    ) -> TokenStream {
+        let rt = self.rt;
+        let name = ident(&op.method_name);
+        let all_name = format_ident!("{}_all", op.method_name);
+        let params_ty = ident(&params.name);
+        let item = self.rust_type(&p.item_type, models);
+        let items = ident(&p.items_field);
+        let page_field = ident(&p.pagination_field);
+        let next = ident(&p.next_cursor_field);
+        let cursor = ident(&p.cursor_param);
+        let others = op.required_params.iter().map(|p| ident(&p.rust_name));
+        let pagination = match p.pagination_shape {
+            FieldShape::Plain => quote!(::std::option::Option::Some(&page.#page_field)),
+            FieldShape::Optional => quote!(page.#page_field.as_ref()),
+            FieldShape::Nullable => {
+                quote!(page.#page_field.as_ref().and_then(::std::option::Option::as_ref))
+            }
+        };
+        let next_cursor = match p.next_cursor_shape {
+            FieldShape::Plain => quote!(::std::option::Option::Some(p.#next.clone())),
+            FieldShape::Optional => quote!(p.#next.clone()),
+            FieldShape::Nullable => quote!(p.#next.clone().flatten()),
+        };
+        let doc = format!(
+            " Every item of [`Self::{}`], page after page, following `{}` until the last page.",
+            op.method_name, p.next_cursor_field
+        );
+        let other_args = self.required_args(op, models, &quote!('a));
+        // The other parameters carry over; with none, `..params` would be a needless update.
+        let rest = (params.params.len() > 1).then(|| quote!(..params));
+        let page_items = match p.items_shape {
+            FieldShape::Plain => quote!(page.#items),
+            FieldShape::Optional => quote!(page.#items.unwrap_or_default()),
+            FieldShape::Nullable => quote!(page.#items.flatten().unwrap_or_default()),
+        };
+        quote! {
             #[doc = #doc]
             pub fn #all_name<'a>(&'a self, #(#other_args,)* params: &models::#params_ty)
                 -> impl #rt::__private::futures::Stream<Item = #rt::Result<#item>> + 'a
@@ -297,9 +329,7 @@ impl Emitter<'_> {
                     ::std::result::Result::Ok((#page_items, next))
                 })
             }
-        });
         }
-        out
     }
 
     /// The required parameters as method arguments, in order (path ones in path order).
@@ -349,29 +379,30 @@ impl Emitter<'_> {
     fn build_request(&self, op: &Operation, accept: Option<TokenStream>) -> TokenStream {
         let rt = self.rt;
         let method = match &op.http_method {
-            HttpMethod::Other(name) => quote!(#rt::method(#name)?),
+            HttpMethod::Other(name) => quote!(#name),
             standard => {
                 let constant = ident(standard.as_str());
                 quote!(#rt::Method::#constant)
             }
         };
         let id = &op.id;
-        let mut format = String::new();
+        // The spec's path, its placeholders named after the parameters' wire names.
+        let mut template = String::new();
         let mut path_args = Vec::new();
         for part in &op.path.parts {
             match part {
                 PathPart::Literal(text) => {
-                    format.push_str(&text.replace('{', "{{").replace('}', "}}"))
+                    template.push_str(&text.replace('{', "{{").replace('}', "}}"))
                 }
                 PathPart::Param(i) => {
-                    format.push_str("{}");
                     let param = &op.required_params[*i];
                     let name = ident(&param.rust_name);
+                    let wire = &param.wire_name;
+                    template.push_str(&format!("{{{wire}}}"));
                     path_args.push(if self.has_path_text(&param.ty) {
-                        quote!(#rt::encode_path(#name)?)
+                        quote!(&#name)
                     } else {
-                        let wire = &param.wire_name;
-                        quote!(#rt::encode_path(#rt::path_text(#wire, #name)?)?)
+                        quote!(&#rt::Simple(#wire, #name))
                     });
                 }
             }
@@ -391,15 +422,15 @@ impl Emitter<'_> {
             .collect();
         let body = op.body.as_ref().map(|body| {
             let call = match &body.kind {
-                BodyKind::Json(_) => quote!(request.json(body)?;),
-                BodyKind::Form(_, styles) if styles.is_empty() => quote!(request.form(body)?;),
+                BodyKind::Json(_) => quote!(request.json(body);),
+                BodyKind::Form(_, styles) if styles.is_empty() => quote!(request.form(body);),
                 BodyKind::Form(_, styles) => {
                     let rt = self.rt;
                     let styles = styles.iter().map(|(field, style)| {
                         let style = style_ident(*style);
                         quote!((#field, #rt::QueryStyle::#style))
                     });
-                    quote!(request.form_styled(body, &[#(#styles),*])?;)
+                    quote!(request.form_styled(body, &[#(#styles),*]);)
                 }
                 BodyKind::Multipart {
                     parts, additional, ..
@@ -414,16 +445,11 @@ impl Emitter<'_> {
             }
         });
         let accept = accept.map(|accept| quote!(request.accept(#accept);));
-        let path = if path_args.is_empty() {
-            quote!(::std::string::String::from(#format))
-        } else {
-            quote!(::std::format!(#format #(, #path_args)*))
-        };
         // `mut` only where the request is changed after it is made: no lint to silence.
         let mutable =
             (!params.is_empty() || body.is_some() || accept.is_some()).then(|| quote!(mut));
         quote! {
-            let #mutable request = self.runtime.request(#method, #id, #path);
+            let #mutable request = self.runtime.request(#method, #id, #template, &[#(#path_args),*]);
             #(#params)*
             #body
             #accept
@@ -450,13 +476,13 @@ impl Emitter<'_> {
         let style = p.style.map(style_ident);
         match p.location {
             ParamLocation::Query if style.is_some() => {
-                quote!(request.query_styled(#wire, #value, #rt::QueryStyle::#style)?;)
+                quote!(request.query_styled(#wire, #value, #rt::QueryStyle::#style);)
             }
-            ParamLocation::Query => quote!(request.query(#wire, #value)?;),
-            ParamLocation::Header => quote!(request.header(#wire, #value)?;),
-            ParamLocation::Cookie => quote!(request.cookie(#wire, #value)?;),
-            ParamLocation::QueryString(QueryString::Form) => quote!(request.query_string(#value)?;),
-            ParamLocation::QueryString(QueryString::Json) => quote!(request.query_json(#value)?;),
+            ParamLocation::Query => quote!(request.query(#wire, #value);),
+            ParamLocation::Header => quote!(request.header(#wire, #value);),
+            ParamLocation::Cookie => quote!(request.cookie(#wire, #value);),
+            ParamLocation::QueryString(QueryString::Form) => quote!(request.query_string(#value);),
+            ParamLocation::QueryString(QueryString::Json) => quote!(request.query_json(#value);),
             ParamLocation::Path => quote!(),
         }
     }
@@ -464,31 +490,20 @@ impl Emitter<'_> {
     /// One part per field of the body's model: files as bytes, the rest as text.
     fn multipart(&self, parts: &[MultipartPart], additional: Option<&str>) -> TokenStream {
         let rt = self.rt;
-        let parts = parts.iter().map(|part| {
-        let field = ident(&part.field);
-        let wire = &part.wire_name;
-        match (part.file, part.shape) {
-            (true, FieldShape::Plain) => quote!(form.bytes(#wire, &body.#field);),
-            (true, FieldShape::Optional) => quote! {
-                if let ::std::option::Option::Some(value) = &body.#field { form.bytes(#wire, value); }
-            },
-            (true, FieldShape::Nullable) => quote! {
-                if let ::std::option::Option::Some(::std::option::Option::Some(value)) = &body.#field {
-                    form.bytes(#wire, value);
-                }
-            },
-            (false, _) => quote!(form.text(#wire, &body.#field)?;),
+        if parts.is_empty() && additional.is_none() {
+            return quote!(request.multipart(#rt::Multipart::new()););
         }
-    });
+        let parts = parts.iter().map(multipart_part);
         let extra = additional.map(|field| {
             let field = ident(field);
             quote!(for (name, value) in &body.#field { form.text(name, value)?; })
         });
         quote! {
-            let mut form = #rt::Multipart::new();
-            #(#parts)*
-            #extra
-            request.multipart(form);
+            request.multipart_with(|form| {
+                #(#parts)*
+                #extra
+                ::std::result::Result::Ok(())
+            });
         }
     }
 }
@@ -501,5 +516,41 @@ fn style_ident(style: QueryStyle) -> TokenStream {
         QueryStyle::PipeDelimited => quote!(PipeDelimited),
         QueryStyle::TabDelimited => quote!(TabDelimited),
         QueryStyle::DeepObject => quote!(DeepObject),
+    }
+}
+
+/// The media type a method asks for, when not JSON.
+fn accept(rt: &syn::Path, success: &Success) -> Option<TokenStream> {
+    Some(match success {
+        Success::Binary(media) => quote!(#rt::Accept::Media(#media)),
+        Success::EventStream(_) => quote!(#rt::Accept::EventStream),
+        Success::Items(sequence, _) => match sequence {
+            Sequence::Events | Sequence::EventsJsonData => quote!(#rt::Accept::EventStream),
+            Sequence::JsonLines => quote!(#rt::Accept::JsonLines),
+            Sequence::NdJson => quote!(#rt::Accept::NdJson),
+            Sequence::JsonSeq => quote!(#rt::Accept::JsonSeq),
+        },
+        _ => return None,
+    })
+}
+
+/// The statement that adds one field of the body to `form`: files as bytes, the rest as text.
+fn multipart_part(part: &MultipartPart) -> TokenStream {
+    let field = ident(&part.field);
+    let wire = &part.wire_name;
+    let some = quote!(::std::option::Option::Some);
+    match (part.file, part.shape) {
+        (true, FieldShape::Plain) => quote!(form.bytes(#wire, &body.#field);),
+        (true, FieldShape::Optional) => quote! {
+            if let #some(value) = &body.#field {
+                form.bytes(#wire, value);
+            }
+        },
+        (true, FieldShape::Nullable) => quote! {
+            if let #some(#some(value)) = &body.#field {
+                form.bytes(#wire, value);
+            }
+        },
+        (false, _) => quote!(form.text(#wire, &body.#field)?;),
     }
 }
