@@ -27,6 +27,7 @@ mod emit;
 pub mod files;
 mod filter;
 pub mod ir;
+mod json;
 pub mod load;
 pub mod locate;
 mod lower;
