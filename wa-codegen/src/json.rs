@@ -31,7 +31,9 @@ pub(crate) fn read(source: &str) -> Option<(Value, Positions)> {
     if s.peek() != Some(b'{') {
         return None;
     }
-    let mut positions = Positions::new();
+    // Every node's position, in document order; the map is built once at the end, at its
+    // final size (growing it node by node costs more than the scan, unoptimised).
+    let mut found: Vec<(Pointer, (usize, usize))> = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     loop {
         // A value starts here: where it is recorded depends on what holds it.
@@ -46,7 +48,7 @@ pub(crate) fn read(source: &str) -> Option<(Value, Positions)> {
                 (pointer.push(key), at)
             }
         };
-        positions.entry(pointer.clone()).or_insert(at);
+        found.push((pointer.clone(), at));
         let mut value = match s.next()? {
             b'{' => {
                 s.skip_space();
@@ -87,7 +89,15 @@ pub(crate) fn read(source: &str) -> Option<(Value, Positions)> {
         loop {
             s.skip_space();
             match stack.last_mut() {
-                None => return (s.at == s.bytes.len()).then_some((value, positions)),
+                None if s.at < s.bytes.len() => return None,
+                None => {
+                    let mut positions = Positions::with_capacity(found.len());
+                    // The first of duplicate keys keeps its place, as in `locate`.
+                    for (pointer, at) in found {
+                        positions.entry(pointer).or_insert(at);
+                    }
+                    return Some((value, positions));
+                }
                 Some(Frame::Array { items, .. }) => {
                     items.push(value);
                     match s.next()? {

@@ -31,11 +31,19 @@ impl Pointer {
     /// This pointer and one more token (escaped here).
     #[must_use]
     pub fn push(&self, token: impl fmt::Display) -> Self {
-        let token = token.to_string();
-        let mut text = String::with_capacity(self.0.len() + token.len() + 1);
+        use fmt::Write;
+        // Written in place and escaped only when it must be: every node of a document gets
+        // a pointer, several times over, so this is among the hottest code of a build.
+        let mut text = String::with_capacity(self.0.len() + 24);
         text.push_str(&self.0);
         text.push('/');
-        text.push_str(&escape(&token));
+        let start = text.len();
+        let _ = write!(text, "{token}");
+        if needs_escape(&text[start..]) {
+            let escaped = escape(&text[start..]);
+            text.truncate(start);
+            text.push_str(&escaped);
+        }
         Pointer(text)
     }
 
@@ -131,10 +139,21 @@ impl PartialEq<&str> for Pointer {
 
 /// Escapes one reference token (RFC 6901: `~` → `~0`, `/` → `~1`).
 pub fn escape(token: &str) -> String {
-    if !token.contains(['~', '/']) {
+    if !needs_escape(token) {
         return token.to_owned();
     }
     token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Whether `token` holds a `~` or a `/` (a plain loop: a pattern of chars costs many times
+/// more in an unoptimised build).
+fn needs_escape(token: &str) -> bool {
+    for &b in token.as_bytes() {
+        if b == b'~' || b == b'/' {
+            return true;
+        }
+    }
+    false
 }
 
 /// Undoes [`escape`], and the percent-encoding a URI fragment may add (`%7B` → `{`).

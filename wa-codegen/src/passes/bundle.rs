@@ -136,12 +136,24 @@ impl Bundle<'_, '_> {
     /// file is where that file's node lives, whoever refers to it first.
     fn reserve_names(&mut self, doc: &Value) {
         for section in SECTIONS {
-            let Some(entries) = doc.pointer(&format!("/components/{section}")) else {
+            let Some(entries_at) = doc.pointer(&format!("/components/{section}")) else {
                 continue;
             };
             let base = Pointer::root().join(["components", section]);
-            // The entries, and the file whose `$ref`s they hold.
-            let (file, entries) = match entries.get("$ref").and_then(Value::as_str) {
+            // The file whose `$ref`s the entries hold, and each entry's name and, when it is
+            // only a `$ref`, that reference (not the whole section: it can be most of the spec).
+            let listed = |file: usize, map: &Map<String, Value>| {
+                let entries = map.iter().map(|(name, entry)| {
+                    let reference = match entry.as_object() {
+                        Some(map) if map.len() == 1 => map.get("$ref").and_then(Value::as_str),
+                        _ => None,
+                    };
+                    let reference = reference.filter(|r| file != ROOT || !r.starts_with('#'));
+                    (name.clone(), reference.map(str::to_owned))
+                });
+                (file, entries.collect::<Vec<_>>())
+            };
+            let (file, entries) = match entries_at.get("$ref").and_then(Value::as_str) {
                 Some(reference) => {
                     let Some(target) = self
                         .resolve(ROOT, reference, &base.push("$ref"))
@@ -150,24 +162,19 @@ impl Bundle<'_, '_> {
                         continue;
                     };
                     match self.node_in(&target) {
-                        Some(Value::Object(map)) => (target.0, map.clone()),
+                        Some(Value::Object(map)) => listed(target.0, map),
                         _ => continue,
                     }
                 }
-                None => match entries {
-                    Value::Object(map) => (ROOT, map.clone()),
+                None => match entries_at {
+                    Value::Object(map) => listed(ROOT, map),
                     _ => continue,
                 },
             };
             let taken = self.taken.entry(section).or_default();
-            taken.extend(entries.keys().map(|n| type_name(n)));
-            for (name, entry) in &entries {
-                let reference = match entry.as_object() {
-                    Some(map) if map.len() == 1 => map.get("$ref").and_then(Value::as_str),
-                    _ => None,
-                };
-                let Some(reference) = reference.filter(|r| file != ROOT || !r.starts_with('#'))
-                else {
+            taken.extend(entries.iter().map(|(n, _)| type_name(n)));
+            for (name, reference) in &entries {
+                let Some(reference) = reference else {
                     continue;
                 };
                 let at = base.push(name);
