@@ -44,6 +44,12 @@ pub mod yaml_as_written {
     wa_runtime::include_api!("specs/constructs/yaml-as-written.yaml");
 }
 
+/// Identical schemas sharing one model: components repeated in place, identical inline
+/// shapes, and shapes that differ in a detail that matters (not shared).
+pub mod shared_shapes {
+    wa_runtime::include_api!("specs/constructs/shared-shapes.yaml");
+}
+
 pub mod streams_and_binary {
     wa_runtime::include_api!("specs/constructs/streams-and-binary.yaml");
 }

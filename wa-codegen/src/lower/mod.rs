@@ -35,6 +35,8 @@ pub(crate) struct Lowerer<'a, 'c> {
     pub children: HashMap<TypeId, Vec<String>>,
     /// Inline schemas already lowered, by pointer, so each gets exactly one type.
     pub inline_types: HashMap<Pointer, TypeRef>,
+    /// Models of inline schemas and components by shape, for identical schemas to share.
+    pub shapes: schemas::Shapes,
     pub type_names: Namespace,
     /// Models by id; a reserved one holds a stand-in until it is defined.
     pub types: Vec<TypeDef>,
@@ -78,6 +80,7 @@ pub(crate) fn lower(spec: &OpenAPI, cx: &Ctxt) -> Api {
         tag_of_member: HashMap::new(),
         children: HashMap::new(),
         inline_types: HashMap::new(),
+        shapes: schemas::Shapes::default(),
         type_names: Namespace::new(),
         types: Vec::new(),
         defined: Vec::new(),
@@ -89,12 +92,14 @@ pub(crate) fn lower(spec: &OpenAPI, cx: &Ctxt) -> Api {
         lw.schema_names.insert(key.clone(), id);
     }
     lw.find_union_members();
+    lw.index_components(schemas);
     for (key, schema) in schemas.into_iter().flatten() {
         let pointer = Pointer::root().join(["components", "schemas"]).push(key);
         let id = lw.schema_names[key];
         lw.lower_component(id, schema, &pointer);
     }
     let (globals, operations) = lw.lower_operations();
+    lw.drop_differing_docs();
     let mut new_index = vec![None; lw.types.len()];
     for (position, id) in lw.defined.iter().enumerate() {
         new_index[id.0] = Some(position);

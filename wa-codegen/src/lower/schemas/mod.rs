@@ -9,6 +9,7 @@ mod annotations;
 mod members;
 mod objects;
 mod shape;
+mod shared;
 mod tagged;
 mod untagged;
 
@@ -21,6 +22,7 @@ use openapiv3::{
 
 use self::annotations::doc_of;
 pub(crate) use self::shape::SchemaRef;
+pub(crate) use self::shared::Shapes;
 use self::shape::{all_of_members, is_empty_schema, object_parts, string_enum, union_members};
 use self::tagged::UnionMembers;
 use crate::ir::{EnumVariant, TypeId, TypeKind, TypeRef};
@@ -122,12 +124,19 @@ impl<'a> Lowerer<'a, '_> {
             || all_of_members(schema).is_some()
             || string_enum(schema).is_some()
             || object_parts(schema).is_some_and(|p| !p.properties.is_empty());
-        let ty = if needs_name {
+        let shape = needs_name.then(|| shared::shape_key(schema)).flatten();
+        let known = shape.as_deref().and_then(|s| self.shared_model(s, schema));
+        let ty = if let Some(id) = known {
+            TypeRef::Named(id)
+        } else if needs_name {
             let id = self.reserve_type(&type_name(hint));
             // Known before its parts are lowered: an inline schema reached again while it is
             // being lowered (a property whose `allOf` takes in its own parent) is this type.
             self.inline_types
                 .insert(pointer.to_owned(), TypeRef::Named(id));
+            if let Some(shape) = shape {
+                self.share_model(shape, schema, id);
+            }
             let kind = self.lower_kind(schema, pointer, id);
             self.define_type(id, doc_of(schema), kind);
             TypeRef::Named(id)
