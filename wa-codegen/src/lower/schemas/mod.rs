@@ -22,8 +22,8 @@ use openapiv3::{
 
 use self::annotations::doc_of;
 pub(crate) use self::shape::SchemaRef;
-pub(crate) use self::shared::Shapes;
 use self::shape::{all_of_members, is_empty_schema, object_parts, string_enum, union_members};
+pub(crate) use self::shared::Shapes;
 use self::tagged::UnionMembers;
 use crate::ir::{EnumVariant, TypeId, TypeKind, TypeRef};
 use crate::lower::Lowerer;
