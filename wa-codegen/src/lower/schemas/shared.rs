@@ -99,3 +99,76 @@ impl<'a> Lowerer<'a, '_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{Api, TypeKind, TypeRef};
+
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: Shapes, version: '1'}
+paths: {}
+components:
+  schemas:
+    Holder:
+      type: object
+      properties:
+        copy: {description: Written in place., type: object, properties: {x: {type: string}}}
+        first: {description: One use., type: object, properties: {y: {type: string}}}
+        second: {description: Another use., type: object, properties: {y: {type: string}}}
+        strict: {type: object, required: [y], properties: {y: {type: string}}}
+        circle:
+          type: object
+          properties: {kind: {type: string, enum: [circle]}, r: {type: number}}
+    Point: {description: A point., type: object, properties: {x: {type: string}}}
+    Shape:
+      oneOf: [{$ref: '#/components/schemas/Circle'}]
+      discriminator: {propertyName: kind}
+    Circle:
+      type: object
+      properties: {kind: {type: string, enum: [circle]}, r: {type: number}}
+"#;
+
+    /// The name of the type of each field of `model`, by wire name.
+    fn field_types<'a>(api: &'a Api, model: &str) -> Vec<(&'a str, &'a str)> {
+        let def = api.types.iter().find(|t| t.name == model).unwrap();
+        let TypeKind::Struct(s) = &def.kind else {
+            panic!("{model} is not a struct")
+        };
+        s.fields
+            .iter()
+            .map(|f| match &f.ty {
+                TypeRef::Named(id) => (f.wire_name.as_str(), api.types[id.0].name.as_str()),
+                other => panic!("{} is {other:?}", f.wire_name),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn identical_schemas_share_one_model_and_others_do_not() {
+        let api = crate::Config::new().lower("shapes.yaml", SPEC).unwrap();
+        assert_eq!(
+            field_types(&api, "Holder"),
+            [
+                // A copy of a component is the component, whatever its description.
+                ("copy", "Point"),
+                // Identical inline shapes: the first use names the model.
+                ("first", "HolderFirst"),
+                ("second", "HolderFirst"),
+                // `required` reaches the Rust type: a model of its own.
+                ("strict", "HolderStrict"),
+                // Circle's struct leaves `kind` to the union Shape: not a copy of it.
+                ("circle", "HolderCircle"),
+            ]
+        );
+        let doc = |name: &str| {
+            let def = api.types.iter().find(|t| t.name == name).unwrap();
+            def.doc.clone()
+        };
+        assert_eq!(doc("Point").as_deref(), Some("A point."));
+        // The two uses say different things: the shared model says neither.
+        assert_eq!(doc("HolderFirst"), None);
+        let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+        assert!(!names.contains(&"HolderCopy") && !names.contains(&"HolderSecond"));
+    }
+}
