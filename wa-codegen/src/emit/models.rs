@@ -40,17 +40,7 @@ impl Emitter<'_> {
                 }
             }
         });
-        let by_status = api.operations.iter().filter_map(|op| match &op.success {
-            crate::ir::Success::ByStatus { name, statuses } => {
-                Some(self.by_status(name, statuses, &op.method_name))
-            }
-            _ => None,
-        });
-        let params = api.operations.iter().filter_map(|op| {
-            op.optional_params
-                .as_ref()
-                .map(|p| self.params_struct(p, &op.method_name))
-        });
+        let helpers = self.helper_modules();
         quote! {
             /// Request and response models of the API, one per schema of the spec.
             #[allow(
@@ -66,8 +56,7 @@ impl Emitter<'_> {
                 #uses_fmt
 
                 #(#types)*
-                #(#params)*
-                #(#by_status)*
+                #helpers
                 #json
             }
         }
@@ -585,9 +574,52 @@ impl Emitter<'_> {
         }
     }
 
+    /// The items that belong to one operation, each kind in a module of its own (re-exported,
+    /// so `models::<Name>` names them too): `params`, the optional parameters of a method;
+    /// `answers`, the answers of an operation with several success statuses.
+    fn helper_modules(&self) -> TokenStream {
+        let ops = &self.api.operations;
+        let params: Vec<TokenStream> = ops
+            .iter()
+            .filter_map(|op| {
+                let p = op.optional_params.as_ref()?;
+                Some(self.params_struct(p, &op.method_name))
+            })
+            .collect();
+        let answers: Vec<TokenStream> = ops
+            .iter()
+            .filter_map(|op| match &op.success {
+                crate::ir::Success::ByStatus { name, statuses } => {
+                    Some(self.by_status(name, statuses, &op.method_name))
+                }
+                _ => None,
+            })
+            .collect();
+        let mut out = TokenStream::new();
+        if !params.is_empty() {
+            out.extend(quote! {
+                pub use self::params::*;
+                /// Optional parameters of the client's methods, one struct per method that has any.
+                pub mod params {
+                    #(#params)*
+                }
+            });
+        }
+        if !answers.is_empty() {
+            out.extend(quote! {
+                pub use self::answers::*;
+                /// What operations with several success statuses answer, one enum per operation.
+                pub mod answers {
+                    #(#answers)*
+                }
+            });
+        }
+        out
+    }
+
     fn params_struct(&self, p: &ParamsStruct, method: &str) -> TokenStream {
         let name = ident(&p.name);
-        let here = TokenStream::new();
+        let here = quote!(super::);
         let doc =
             format!(" Optional parameters of `Client::{method}`; leave out what you do not need.");
         let fields = p.params.iter().map(|param| {
@@ -609,7 +641,7 @@ impl Emitter<'_> {
     fn by_status(&self, name: &str, statuses: &[(u16, StatusBody)], method: &str) -> TokenStream {
         let rt = self.rt;
         let name = ident(name);
-        let here = TokenStream::new();
+        let here = quote!(super::);
         let doc = format!(
             " What `Client::{method}` answers: one variant per success status of the spec."
         );
