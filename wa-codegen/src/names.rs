@@ -104,6 +104,11 @@ impl Namespace {
     pub fn reserve(&mut self, name: &str) {
         self.taken.insert(name.to_owned());
     }
+
+    /// Claims `name` as it is, if it is free.
+    pub fn claim_exact(&mut self, name: &str) -> bool {
+        self.taken.insert(name.to_owned())
+    }
 }
 
 #[cfg(test)]

@@ -99,7 +99,7 @@ pub(crate) fn lower(spec: &OpenAPI, cx: &Ctxt) -> Api {
         lw.lower_component(id, schema, &pointer);
     }
     let (globals, operations) = lw.lower_operations();
-    lw.drop_differing_docs();
+    lw.settle_shared_models();
     let mut new_index = vec![None; lw.types.len()];
     for (position, id) in lw.defined.iter().enumerate() {
         new_index[id.0] = Some(position);

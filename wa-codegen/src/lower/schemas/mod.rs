@@ -124,18 +124,22 @@ impl<'a> Lowerer<'a, '_> {
             || all_of_members(schema).is_some()
             || string_enum(schema).is_some()
             || object_parts(schema).is_some_and(|p| !p.properties.is_empty());
+        let wanted = needs_name.then(|| type_name(hint));
         let shape = needs_name.then(|| shared::shape_key(schema)).flatten();
-        let known = shape.as_deref().and_then(|s| self.shared_model(s, schema));
+        let known = shape
+            .as_deref()
+            .zip(wanted.as_deref())
+            .and_then(|(s, w)| self.shared_model(s, schema, w));
         let ty = if let Some(id) = known {
             TypeRef::Named(id)
-        } else if needs_name {
-            let id = self.reserve_type(&type_name(hint));
+        } else if let Some(wanted) = wanted {
+            let id = self.reserve_type(&wanted);
             // Known before its parts are lowered: an inline schema reached again while it is
             // being lowered (a property whose `allOf` takes in its own parent) is this type.
             self.inline_types
                 .insert(pointer.to_owned(), TypeRef::Named(id));
             if let Some(shape) = shape {
-                self.share_model(shape, schema, id);
+                self.share_model(shape, schema, id, &wanted);
             }
             let kind = self.lower_kind(schema, pointer, id);
             self.define_type(id, doc_of(schema), kind);

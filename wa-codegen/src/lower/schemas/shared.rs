@@ -1,7 +1,10 @@
 //! Structurally identical schemas share one model. A dereferenced spec repeats each
 //! component inline at every use, and hand-written specs repeat small shapes; each copy
 //! would otherwise be a model of its own, compiled again. A copy of a component is that
-//! component's model; other copies share the model of the first, in document order.
+//! component's model; other copies share one model, named after the use with the
+//! shortest name (the first such in document order), so a shape used by a component's
+//! property and by an operation is named after the component's, not after whichever
+//! comes first.
 //!
 //! Two schemas are the same shape when they are equal in everything but their own
 //! `description` and `title`, which give only the model's doc: a property's doc is read
@@ -29,6 +32,8 @@ struct Shape {
     component: bool,
     doc: Option<String>,
     docs_differ: bool,
+    /// The name each use would give the model, in document order.
+    names: Vec<String>,
 }
 
 /// What identifies a schema's shape: the schema as JSON, less its own description and
@@ -62,22 +67,32 @@ impl<'a> Lowerer<'a, '_> {
                     component: true,
                     doc: None,
                     docs_differ: false,
+                    names: Vec::new(),
                 });
             }
         }
     }
 
-    /// The model an inline schema of this shape already has.
-    pub(super) fn shared_model(&mut self, shape: &str, schema: &Schema) -> Option<TypeId> {
+    /// The model an inline schema of this shape already has; `wanted` is the name this use
+    /// would give it.
+    pub(super) fn shared_model(
+        &mut self,
+        shape: &str,
+        schema: &Schema,
+        wanted: &str,
+    ) -> Option<TypeId> {
         let known = self.shapes.models.get_mut(shape)?;
-        if !known.component && known.doc != doc_of(schema) {
-            known.docs_differ = true;
+        if !known.component {
+            if known.doc != doc_of(schema) {
+                known.docs_differ = true;
+            }
+            known.names.push(wanted.to_owned());
         }
         Some(known.id)
     }
 
-    /// Records `id` as the model of inline schemas of this shape.
-    pub(super) fn share_model(&mut self, shape: String, schema: &Schema, id: TypeId) {
+    /// Records `id` as the model of inline schemas of this shape, wanted as `wanted`.
+    pub(super) fn share_model(&mut self, shape: String, schema: &Schema, id: TypeId, wanted: &str) {
         let doc = doc_of(schema);
         self.shapes.models.insert(
             shape,
@@ -86,15 +101,27 @@ impl<'a> Lowerer<'a, '_> {
                 component: false,
                 doc,
                 docs_differ: false,
+                names: vec![wanted.to_owned()],
             },
         );
     }
 
-    /// Shared models whose copies' docs differ lose their doc.
-    pub(in crate::lower) fn drop_differing_docs(&mut self) {
-        for shape in self.shapes.models.values() {
+    /// Once every use is known: shared models whose copies' docs differ lose their doc, and
+    /// each takes the shortest name its uses wanted, where that name is free.
+    pub(in crate::lower) fn settle_shared_models(&mut self) {
+        let mut shared: Vec<&Shape> = self.shapes.models.values().collect();
+        // By model, so that two models wanting one name settle it the same way every time.
+        shared.sort_by_key(|shape| shape.id.0);
+        for shape in shared {
+            let def = &mut self.types[shape.id.0];
             if shape.docs_differ {
-                self.types[shape.id.0].doc = None;
+                def.doc = None;
+            }
+            let shortest = shape.names.iter().min_by_key(|name| name.len());
+            if let Some(name) = shortest {
+                if name.len() < def.name.len() && self.type_names.claim_exact(name) {
+                    def.name = name.clone();
+                }
             }
         }
     }
@@ -120,6 +147,11 @@ components:
         circle:
           type: object
           properties: {kind: {type: string, enum: [circle]}, r: {type: number}}
+        longerFirstUse: {type: object, properties: {z: {type: integer}}}
+    Pin:
+      type: object
+      properties:
+        at: {type: object, properties: {z: {type: integer}}}
     Point: {description: A point., type: object, properties: {x: {type: string}}}
     Shape:
       oneOf: [{$ref: '#/components/schemas/Circle'}]
@@ -152,15 +184,18 @@ components:
             [
                 // A copy of a component is the component, whatever its description.
                 ("copy", "Point"),
-                // Identical inline shapes: the first use names the model.
+                // Identical inline shapes: the use with the shortest name names the model.
                 ("first", "HolderFirst"),
                 ("second", "HolderFirst"),
                 // `required` reaches the Rust type: a model of its own.
                 ("strict", "HolderStrict"),
                 // Circle's struct leaves `kind` to the union Shape: not a copy of it.
                 ("circle", "HolderCircle"),
+                // Named after its later use, whose name is shorter.
+                ("longerFirstUse", "PinAt"),
             ]
         );
+        assert_eq!(field_types(&api, "Pin"), [("at", "PinAt")]);
         let doc = |name: &str| {
             let def = api.types.iter().find(|t| t.name == name).unwrap();
             def.doc.clone()
@@ -169,6 +204,8 @@ components:
         // The two uses say different things: the shared model says neither.
         assert_eq!(doc("HolderFirst"), None);
         let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
-        assert!(!names.contains(&"HolderCopy") && !names.contains(&"HolderSecond"));
+        for gone in ["HolderCopy", "HolderSecond", "HolderLongerFirstUse"] {
+            assert!(!names.contains(&gone), "{gone} is a model of its own");
+        }
     }
 }
