@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
 use crate::pointer::Pointer;
 
@@ -312,11 +312,7 @@ impl Scanner<'_> {
         {
             return None;
         }
-        if let Ok(integer) = text.parse::<i64>() {
-            return Some(Value::from(integer));
-        }
-        let float = text.parse::<f64>().ok()?;
-        Some(Number::from_f64(float).map_or(Value::Null, Value::Number))
+        Some(crate::locate::number_value(text))
     }
 }
 

@@ -326,7 +326,7 @@ fn number(t: &str) -> Option<Value> {
     }
     let unsigned = t.strip_prefix(['+', '-']).unwrap_or(t);
     if digits(unsigned, 10) {
-        return Some(t.parse::<i64>().map_or_else(|_| float(t), Value::from));
+        return Some(number_value(t));
     }
     if matches!(unsigned, ".inf" | ".Inf" | ".INF") || matches!(t, ".nan" | ".NaN" | ".NAN") {
         return Some(Value::Null);
@@ -343,6 +343,13 @@ fn number(t: &str) -> Option<Value> {
         None => digits(mantissa, 10),
     };
     (mantissa && exponent.is_none_or(|e| digits(e, 10))).then(|| float(t))
+}
+
+/// The value of a number's text, which the caller has checked: an integer when it fits 64
+/// bits, else a float (`null` beyond the float range). The JSON scanner values its numbers
+/// here too, so both readers agree.
+pub(crate) fn number_value(t: &str) -> Value {
+    t.parse::<i64>().map_or_else(|_| float(t), Value::from)
 }
 
 fn float(t: &str) -> Value {
