@@ -32,8 +32,8 @@ struct Shape {
     component: bool,
     doc: Option<String>,
     docs_differ: bool,
-    /// The name each use would give the model, in document order.
-    names: Vec<String>,
+    /// The shortest name a use would give the model (of equals, the first).
+    shortest: String,
 }
 
 /// What identifies a schema's shape: the schema as JSON, less its own description and
@@ -67,7 +67,7 @@ impl<'a> Lowerer<'a, '_> {
                     component: true,
                     doc: None,
                     docs_differ: false,
-                    names: Vec::new(),
+                    shortest: String::new(),
                 });
             }
         }
@@ -86,7 +86,9 @@ impl<'a> Lowerer<'a, '_> {
             if known.doc != doc_of(schema) {
                 known.docs_differ = true;
             }
-            known.names.push(wanted.to_owned());
+            if wanted.len() < known.shortest.len() {
+                known.shortest = wanted.to_owned();
+            }
         }
         Some(known.id)
     }
@@ -101,7 +103,7 @@ impl<'a> Lowerer<'a, '_> {
                 component: false,
                 doc,
                 docs_differ: false,
-                names: vec![wanted.to_owned()],
+                shortest: wanted.to_owned(),
             },
         );
     }
@@ -117,11 +119,10 @@ impl<'a> Lowerer<'a, '_> {
             if shape.docs_differ {
                 def.doc = None;
             }
-            let shortest = shape.names.iter().min_by_key(|name| name.len());
-            if let Some(name) = shortest {
-                if name.len() < def.name.len() && self.type_names.claim_exact(name) {
-                    def.name = name.clone();
-                }
+            let name = &shape.shortest;
+            if !shape.component && name.len() < def.name.len() && self.type_names.claim_exact(name)
+            {
+                def.name = name.clone();
             }
         }
     }
