@@ -301,6 +301,24 @@ async fn idioms_of_published_specs_on_the_wire() {
     assert_eq!(named.name, "n");
 }
 
+/// A path parameter described by plain-text `content` is its schema's value, sent as text;
+/// an answer whose schema names a response decodes as that response's model.
+#[tokio::test]
+async fn a_plain_text_content_parameter_and_a_schema_naming_a_response() {
+    use wa_tests::published_idioms as pi;
+    let id = "0b0c1a5e-8d3f-4d59-9a4e-2f6f3c1d7e10";
+    let server = answering(
+        "GET",
+        &format!("/orders/{id}"),
+        ResponseTemplate::new(200).set_body_json(json!({"id": id, "region": "south"})),
+    )
+    .await;
+    let client = pi::Client::new(config(&server)).unwrap();
+    let order: pi::models::Order = client.get_order(id).await.unwrap().into_body();
+    assert_eq!(order.id, id);
+    assert_eq!(order.region, Some(pi::models::Region::South));
+}
+
 #[tokio::test]
 async fn discriminators_statuses_and_shadowing_names_of_published_specs() {
     use wa_tests::published_idioms as pi;

@@ -207,3 +207,31 @@ fn any_item_decodes_and_one_no_variant_takes_is_kept_exactly() {
         "the generator makes mostly items no variant takes: {kept}"
     );
 }
+
+/// Decodes `value` as `T` and encodes it back: the value must come back unchanged.
+fn round_trip<T>(value: Value) -> T
+where
+    T: serde::de::DeserializeOwned + serde::Serialize,
+{
+    let decoded: T = serde_json::from_value(value.clone())
+        .unwrap_or_else(|e| panic!("{value} does not decode: {e}"));
+    assert_eq!(
+        serde_json::to_value(&decoded).unwrap(),
+        value,
+        "encodes back"
+    );
+    decoded
+}
+
+#[test]
+fn habits_of_published_specs_read_as_meant() {
+    use wa_tests::published_idioms::models::{Order, Region};
+    // `required: true` on the property: the field is required; `required: false` leaves it
+    // optional. `region` is the schema of the parameter it names.
+    let order: Order = round_trip(json!({"id": "o-1", "region": "north"}));
+    assert_eq!(order.id, "o-1");
+    assert_eq!(order.note, None);
+    assert_eq!(order.region, Some(Region::North));
+    let err = serde_json::from_value::<Order>(json!({"note": "n"})).unwrap_err();
+    assert!(err.to_string().contains("id"), "{err}");
+}

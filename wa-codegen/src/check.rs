@@ -158,6 +158,21 @@ fn check_node(schema: &Value, pointer: &Pointer, in_all_of: bool, out: &mut Vec<
             message: format!("`{key}` is not a schema keyword{hint}"),
         });
     }
+    if let Some(Value::Bool(flag)) = map.get("required") {
+        let property = pointer.parent().and_then(|p| p.last()).as_deref() == Some("properties");
+        let meaning = match (property, flag) {
+            (true, true) => "read as naming the property in its parent's `required` list",
+            (true, false) => "it has no effect: a property is optional unless its parent lists it",
+            (false, _) => "it has no effect outside `properties`",
+        };
+        out.push(Finding {
+            pointer: pointer.push("required"),
+            message: format!(
+                "`required: {flag}` on a schema is JSON Schema draft 3, not OpenAPI (`required` \
+                 lists property names): {meaning}"
+            ),
+        });
+    }
     let properties = map.get("properties").and_then(Value::as_object);
     for (name, value) in properties.into_iter().flatten() {
         if !matches!(value, Value::Object(_) | Value::Bool(true)) {
@@ -235,6 +250,27 @@ mod tests {
                 .iter()
                 .any(|(p, m)| p.ends_with("/schema/fromat") && m.contains("`format`"))
         );
+    }
+
+    #[test]
+    fn finds_boolean_required() {
+        let document = json!({"components": {"schemas": {"Pet": {
+            "properties": {"name": {"type": "string", "required": true}},
+            "items": {"required": false},
+        }}}});
+        let found: Vec<(String, String)> = schemas(&document)
+            .into_iter()
+            .map(|f| (f.pointer.to_string(), f.message))
+            .collect();
+        assert_eq!(found.len(), 2, "{found:#?}");
+        let (property, items) = (&found[0], &found[1]);
+        assert_eq!(
+            property.0,
+            "#/components/schemas/Pet/properties/name/required"
+        );
+        assert!(property.1.contains("parent's `required` list"));
+        assert_eq!(items.0, "#/components/schemas/Pet/items/required");
+        assert!(items.1.contains("no effect outside `properties`"));
     }
 
     #[test]

@@ -116,10 +116,12 @@ pub(super) fn deep_refs(doc: &mut Value, moves: &mut Vec<Move>) {
         else {
             continue; // lowering reports what does not resolve
         };
-        let name = in_operation(doc, &tokens).unwrap_or_else(|| {
-            let skip = if tokens[0] == "components" { 2 } else { 0 };
-            crate::names::type_name(&tokens[skip..].join("_"))
-        });
+        let name = in_operation(doc, &tokens)
+            .or_else(|| in_section(&tokens))
+            .unwrap_or_else(|| {
+                let skip = if tokens[0] == "components" { 2 } else { 0 };
+                crate::names::type_name(&tokens[skip..].join("_"))
+            });
         let to = add_component(doc, &name, target);
         if schemas.contains(&pointer)
             && let Some(node) = doc.pointer_mut(pointer.json())
@@ -141,6 +143,22 @@ pub(super) fn deep_refs(doc: &mut Value, moves: &mut Vec<Move>) {
                 .map(|(_, to)| to.to_string())
         });
     }
+}
+
+/// The schema a component parameter, header, response or request body holds is named after
+/// that component (`Conflict` for `#/components/responses/Conflict/content/application~1json/schema`).
+fn in_section(tokens: &[String]) -> Option<String> {
+    let [components, section, name, rest @ ..] = tokens else {
+        return None;
+    };
+    let sections = ["parameters", "headers", "responses", "requestBodies"];
+    let holds = match rest {
+        [schema] => schema == "schema",
+        [content, _, schema] => content == "content" && schema == "schema",
+        _ => false,
+    };
+    (components == "components" && sections.contains(&section.as_str()) && holds)
+        .then(|| crate::names::type_name(name))
 }
 
 /// The name lowering gives a schema inside an operation's request or answer: the

@@ -14,6 +14,7 @@ mod nullable;
 mod parameters;
 mod path_items;
 mod recursive;
+mod required;
 mod sections;
 mod stray;
 mod swagger2;
@@ -78,6 +79,7 @@ pub(crate) fn downlevel(cx: &Ctxt, doc: &mut Value, version: Version) -> Vec<Vec
         discriminators::const_tags(doc);
     }
     sections::misplaced(cx, doc);
+    sections::schemas_of_sections(cx, doc);
     hoist::deep_refs(doc, moves.next());
     bounds::relax(doc);
     if v32 {
@@ -99,8 +101,8 @@ impl Passes {
     }
 }
 
-/// The per-node rewrites, in one walk: 2020-12 keywords (3.1 only), null members and
-/// JSON-`content` parameters (both versions).
+/// The per-node rewrites, in one walk: 2020-12 keywords (3.1 only), boolean `required`,
+/// null members and JSON-`content` parameters (all versions).
 struct Shapes {
     v31: bool,
     keywords: v31::Keywords,
@@ -110,6 +112,9 @@ impl Visit for Shapes {
     fn enter(&mut self, kind: Kind, at: &Pointer, node: &mut Value) {
         if self.v31 {
             self.keywords.enter(kind, at, node);
+        }
+        if let (Kind::Schema, Value::Object(map)) = (kind, node) {
+            required::booleans(map);
         }
     }
 
@@ -122,7 +127,7 @@ impl Visit for Shapes {
                 nullable::null_members(map);
                 stray::properties(map);
             }
-            (Kind::Parameter, node) => parameters::json_text(node),
+            (Kind::Parameter, node) => parameters::content_as_schema(node),
             _ => {}
         }
     }
@@ -337,6 +342,41 @@ mod tests {
         let found = forgiven(&cx);
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].contains("a response that is a `$ref` to a request body"));
+    }
+
+    #[test]
+    fn a_schema_naming_a_parameter_or_response_is_the_schema_it_holds() {
+        let mut doc = json!({
+            "openapi": "3.0.3",
+            "paths": {},
+            "components": {
+                "parameters": {"Id": {"name": "id", "in": "path", "schema": {"type": "string"}}},
+                "responses": {"Page": {"description": "p", "content": {
+                    "text/csv": {"schema": {"type": "string"}},
+                    "application/json": {"schema": {"type": "object"}},
+                }}},
+                "schemas": {"S": {"properties": {
+                    "id": {"$ref": "#/components/parameters/Id"},
+                    "page": {"$ref": "#/components/responses/Page"},
+                }}},
+            },
+        });
+        let cx = Ctxt::new("t.yaml");
+        downlevel(&cx, &mut doc, Version::V30);
+        let properties = &doc["components"]["schemas"]["S"]["properties"];
+        // Hoisted as components named after the parameter and the response.
+        assert_eq!(properties["id"], json!({"$ref": "#/components/schemas/Id"}));
+        assert_eq!(
+            properties["page"],
+            json!({"$ref": "#/components/schemas/Page"})
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["Page"],
+            json!({"type": "object"})
+        );
+        let found = forgiven(&cx);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].contains("`$ref` to a parameter"), "{found:?}");
     }
 
     #[test]

@@ -1,12 +1,15 @@
 //! `$ref`s into the wrong component section (a response that names
 //! `#/components/requestBodies/X`): taken when the two shapes agree, and reported to
-//! `check` as a likely mistake.
+//! `check` as a likely mistake. A schema that names a parameter, header, response or request
+//! body means the schema that one holds.
 
 use serde_json::Value;
 
 use crate::diagnostics::Ctxt;
 use crate::pointer::Pointer;
 use crate::walk::{Kind, walk};
+
+use super::is_json;
 
 /// What a node of `kind` may hold, its section, and the keys the other kind has that it
 /// ignores (a request body's `required` means nothing to a response).
@@ -96,4 +99,63 @@ pub(super) fn misplaced(cx: &Ctxt, doc: &mut Value) {
             true,
         );
     }
+}
+
+/// Points each schema `$ref` to a parameter or header, a response or a request body at the
+/// schema it holds: `schema` (or its one media type's), or the JSON media type's. What holds
+/// no schema is left for lowering to report.
+pub(super) fn schemas_of_sections(cx: &Ctxt, doc: &mut Value) {
+    let mut found = Vec::new();
+    walk(doc, &mut |kind, at, node| {
+        let (Kind::Schema, Some(Value::String(reference))) = (kind, node.get("$ref")) else {
+            return;
+        };
+        let Some(target) = Pointer::parse(reference) else {
+            return;
+        };
+        let tokens: Vec<String> = target.tokens().collect();
+        if let [components, section, _] = tokens.as_slice()
+            && components == "components"
+            && ["parameters", "headers", "responses", "requestBodies"].contains(&section.as_str())
+        {
+            found.push((at.clone(), target, section.clone()));
+        }
+    });
+    for (at, target, section) in found {
+        let Some(schema) = doc
+            .pointer(target.json())
+            .and_then(|t| held_schema(t, &target))
+        else {
+            continue;
+        };
+        if let Some(node) = doc.pointer_mut(at.json()) {
+            node["$ref"] = Value::String(schema.to_string());
+        }
+        cx.forgive(
+            &at,
+            format!(
+                "a schema that is a `$ref` to a {} (`{target}`), read as the schema it holds (`{schema}`)",
+                singular(&section),
+            ),
+            true,
+        );
+    }
+}
+
+/// The pointer of the schema a parameter, header, response or request body at `at` holds.
+fn held_schema(item: &Value, at: &Pointer) -> Option<Pointer> {
+    if item.get("schema").is_some_and(Value::is_object) {
+        return Some(at.push("schema"));
+    }
+    let content = item.get("content")?.as_object()?;
+    let with_schema: Vec<&String> = content
+        .iter()
+        .filter(|(_, media)| media.get("schema").is_some_and(Value::is_object))
+        .map(|(name, _)| name)
+        .collect();
+    let media = match with_schema.as_slice() {
+        [only] => only,
+        several => several.iter().find(|m| is_json(m))?,
+    };
+    Some(at.join(["content", media.as_str(), "schema"]))
 }
