@@ -50,6 +50,11 @@ pub mod shared_shapes {
     wa_runtime::include_api!("specs/constructs/shared-shapes.yaml");
 }
 
+/// Unions without a discriminator whose members are strings, numbers, enums and lists.
+pub mod scalar_unions {
+    wa_runtime::include_api!("specs/constructs/scalar-unions.yaml");
+}
+
 pub mod streams_and_binary {
     wa_runtime::include_api!("specs/constructs/streams-and-binary.yaml");
 }

@@ -224,14 +224,132 @@ where
 }
 
 #[test]
+fn unions_of_scalars_and_lists_decode_each_value_as_the_member_meant_for_it() {
+    use wa_tests::scalar_unions::models::{
+        ChangeAmount, ChangeBefore, ChangeDue, ChangePriority, ChangeRecipients, ChangeTargets,
+        ChangeTargetsVariant1, ChangeUnit, ImperialUnit, MetricUnit, Priority,
+    };
+    // Any JSON value: each kind its variant, and `null` distinct from absent.
+    assert_eq!(
+        round_trip::<ChangeBefore>(json!("x")),
+        ChangeBefore::String("x".into())
+    );
+    assert_eq!(
+        round_trip::<ChangeBefore>(json!(2.5)),
+        ChangeBefore::Number(2.5)
+    );
+    assert_eq!(
+        round_trip::<ChangeBefore>(json!(false)),
+        ChangeBefore::Boolean(false)
+    );
+    assert!(
+        matches!(round_trip::<ChangeBefore>(json!({"a": [1]})), ChangeBefore::Map(m) if m["a"] == json!([1]))
+    );
+    assert!(
+        matches!(round_trip::<ChangeBefore>(json!([1, "b"])), ChangeBefore::List(l) if l.len() == 2)
+    );
+    // One or many.
+    assert_eq!(
+        round_trip::<ChangeRecipients>(json!("ann")),
+        ChangeRecipients::String("ann".into())
+    );
+    assert_eq!(
+        round_trip::<ChangeRecipients>(json!(["ann", "bob"])),
+        ChangeRecipients::List(vec!["ann".into(), "bob".into()])
+    );
+    // A keyword or a list.
+    assert_eq!(
+        round_trip::<ChangeTargets>(json!("everyone")),
+        ChangeTargets::Variant1(ChangeTargetsVariant1::Everyone)
+    );
+    assert_eq!(
+        round_trip::<ChangeTargets>(json!([3, 4])),
+        ChangeTargets::List(vec![3, 4])
+    );
+    // An integer stays an integer though the spec lists `number` first.
+    assert_eq!(
+        round_trip::<ChangeAmount>(json!(7)),
+        ChangeAmount::Integer(7)
+    );
+    assert_eq!(
+        round_trip::<ChangeAmount>(json!(7.25)),
+        ChangeAmount::Number(7.25)
+    );
+    // A date-time is a date though the spec lists free text first; other text is text.
+    assert!(matches!(
+        round_trip::<ChangeDue>(json!("2026-12-06T17:00:00Z")),
+        ChangeDue::DateTime(_)
+    ));
+    assert_eq!(
+        round_trip::<ChangeDue>(json!("next week")),
+        ChangeDue::String("next week".into())
+    );
+    // Known values are the enum; any other text is the string member, not `Unknown`.
+    assert_eq!(
+        round_trip::<ChangePriority>(json!("high")),
+        ChangePriority::Priority(Priority::High)
+    );
+    assert_eq!(
+        round_trip::<ChangePriority>(json!("urgent")),
+        ChangePriority::String("urgent".into())
+    );
+    // Two enums: each value reaches the enum that names it (the first of those that do);
+    // a value neither names is kept by the last.
+    assert_eq!(
+        round_trip::<ChangeUnit>(json!("gram")),
+        ChangeUnit::MetricUnit(MetricUnit::Gram)
+    );
+    assert_eq!(
+        round_trip::<ChangeUnit>(json!("pound")),
+        ChangeUnit::ImperialUnit(ImperialUnit::Pound)
+    );
+    assert_eq!(
+        round_trip::<ChangeUnit>(json!("litre")),
+        ChangeUnit::MetricUnit(MetricUnit::Litre)
+    );
+    assert_eq!(
+        round_trip::<ChangeUnit>(json!("stone")),
+        ChangeUnit::ImperialUnit(ImperialUnit::Unknown("stone".into()))
+    );
+    // Wrong kinds are refused, not coerced.
+    assert!(serde_json::from_value::<ChangeAmount>(json!("7")).is_err());
+    assert!(serde_json::from_value::<ChangeUnit>(json!(3)).is_err());
+}
+
+#[test]
+fn a_nullable_union_field_tells_null_from_absent() {
+    use wa_tests::scalar_unions::models::{Change, ChangeBefore};
+    let absent: Change = round_trip(json!({"amount": 1}));
+    assert_eq!(absent.before, None);
+    let null: Change = round_trip(json!({"before": null}));
+    assert_eq!(null.before, Some(None));
+    let set: Change = round_trip(json!({"before": "x", "unit": "foot"}));
+    assert_eq!(set.before, Some(Some(ChangeBefore::String("x".into()))));
+}
+
+#[test]
 fn habits_of_published_specs_read_as_meant() {
-    use wa_tests::published_idioms::models::{Order, Region};
+    use wa_tests::published_idioms::models::{
+        CarefulEngineLanguage, Order, QuickEngineLanguage, Region, SpokenLanguage,
+    };
     // `required: true` on the property: the field is required; `required: false` leaves it
     // optional. `region` is the schema of the parameter it names.
-    let order: Order = round_trip(json!({"id": "o-1", "region": "north"}));
+    let order: Order = round_trip(json!({"id": "o-1", "region": "north", "language": "la"}));
     assert_eq!(order.id, "o-1");
     assert_eq!(order.note, None);
     assert_eq!(order.region, Some(Region::North));
+    // A discriminator over string enums: a value reaches the enum that names it.
+    assert_eq!(
+        order.language,
+        Some(SpokenLanguage::CarefulEngineLanguage(
+            CarefulEngineLanguage::La
+        ))
+    );
+    let quick: SpokenLanguage = round_trip(json!("en"));
+    assert_eq!(
+        quick,
+        SpokenLanguage::QuickEngineLanguage(QuickEngineLanguage::En)
+    );
     let err = serde_json::from_value::<Order>(json!({"note": "n"})).unwrap_err();
     assert!(err.to_string().contains("id"), "{err}");
 }

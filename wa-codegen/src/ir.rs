@@ -436,6 +436,9 @@ pub struct UnionVariant {
     /// apart, each with the values it allows. Members sharing a tag are tried in order; the
     /// first whose values allow the value, and which decodes it, takes it.
     pub when: Vec<(String, Vec<String>)>,
+    /// An open string enum in an untagged union before a member that takes any string:
+    /// it takes only the values it names, and leaves the others to that member.
+    pub known_only: bool,
 }
 
 impl Operation {

@@ -1,5 +1,7 @@
 //! Models: one Rust item per `TypeDef`, in the `models` module.
 
+use std::collections::HashSet;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -11,7 +13,13 @@ impl Emitter<'_> {
         let api = self.api;
         let rt = self.rt;
         let mut json = TokenStream::new();
-        let types: Vec<TokenStream> = api.types.iter().map(|t| self.model(t, &mut json)).collect();
+        let known = self.known_readers();
+        let types: Vec<TokenStream> = api
+            .types
+            .iter()
+            .enumerate()
+            .map(|(id, t)| self.model(t, known.contains(&id), &mut json))
+            .collect();
         // Imports only what is used: a model named `Fmt` is impossible, an unused import a warning.
         let kinds = || api.types.iter().map(|t| &t.kind);
         let derives = kinds().any(|k| match k {
@@ -62,9 +70,44 @@ impl Emitter<'_> {
         }
     }
 
+    /// The open enums an untagged union reads only by the values they name (`known_only`
+    /// members): each gets a `known` reader.
+    fn known_readers(&self) -> HashSet<usize> {
+        let mut known = HashSet::new();
+        for def in &self.api.types {
+            let TypeKind::Untagged { variants } = &def.kind else {
+                continue;
+            };
+            for v in variants.iter().filter(|v| v.known_only) {
+                if let Some(id) = self.open_enum_of(&v.ty) {
+                    known.insert(id);
+                }
+            }
+        }
+        known
+    }
+
+    /// The open enum a type names, through boxes and aliases.
+    fn open_enum_of(&self, ty: &TypeRef) -> Option<usize> {
+        let mut ty = ty;
+        for _ in 0..=self.api.types.len() {
+            match ty {
+                TypeRef::Boxed(inner) => ty = inner,
+                TypeRef::Named(id) => match &self.api.type_def(*id).kind {
+                    TypeKind::Alias(to) => ty = to,
+                    TypeKind::OpenEnum { .. } => return Some(id.0),
+                    _ => return None,
+                },
+                _ => return None,
+            }
+        }
+        None
+    }
+
     /// A model's item, its `Serialize` and `Deserialize` impls (when written out) added to
-    /// `json`.
-    fn model(&self, def: &TypeDef, json: &mut TokenStream) -> TokenStream {
+    /// `json`; `known_reader` for an open enum that an untagged union reads only by the
+    /// values it names.
+    fn model(&self, def: &TypeDef, known_reader: bool, json: &mut TokenStream) -> TokenStream {
         let rt = self.rt;
         let name = ident(&def.name);
         let doc = doc_attrs(def.doc.as_deref());
@@ -95,6 +138,20 @@ impl Emitter<'_> {
                         }
                     }
                 });
+                if known_reader {
+                    json.extend(quote! {
+                        impl #name {
+                            /// Reads only the values named here: in an untagged union, any
+                            /// other is left to a later member that takes any string.
+                            pub(super) fn known<'de, D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                                match Self::from(&*rt::read_str(deserializer)?) {
+                                    Self::#unknown(value) => #result::Err(serde::de::Error::unknown_variant(&value, &[#(#wires),*])),
+                                    known => #result::Ok(known),
+                                }
+                            }
+                        }
+                    });
+                }
                 quote! {
                     #doc
                     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -205,7 +262,17 @@ impl Emitter<'_> {
                 }
             }
             TypeKind::Untagged { variants } => {
-                let names = variants.iter().map(|v| ident(&v.rust_name));
+                let names = variants.iter().map(|v| {
+                    let name = ident(&v.rust_name);
+                    let reader = self
+                        .open_enum_of(&v.ty)
+                        .filter(|_| v.known_only)
+                        .map(|id| format!("{}::known", self.api.types[id].name));
+                    match reader {
+                        Some(reader) => quote!(#[serde(deserialize_with = #reader)] #name),
+                        None => quote!(#name),
+                    }
+                });
                 let tys = variants.iter().map(|v| self.rust_type(&v.ty, &here));
                 let attrs = self.serde_derived(true, quote!(untagged));
                 let gap = (!doc.is_empty()).then(|| quote!(#[doc = ""]));

@@ -117,6 +117,7 @@ pub(crate) fn lower(spec: &OpenAPI, cx: &Ctxt) -> Api {
     };
     crate::ir::renumber(&mut api, &new_index);
     cycles::box_cycles(&mut api.types);
+    schemas::settle_untagged(&mut api.types);
     api
 }
 

@@ -22,9 +22,12 @@ use openapiv3::{
 
 use self::annotations::doc_of;
 pub(crate) use self::shape::SchemaRef;
-use self::shape::{all_of_members, is_empty_schema, object_parts, string_enum, union_members};
+use self::shape::{
+    all_of_members, is_empty_schema, never_object, object_parts, string_enum, union_members,
+};
 pub(crate) use self::shared::Shapes;
 use self::tagged::UnionMembers;
+pub(crate) use self::untagged::settle_untagged;
 use crate::ir::{EnumVariant, TypeId, TypeKind, TypeRef};
 use crate::lower::Lowerer;
 use crate::names::{Namespace, type_name};
@@ -67,6 +70,15 @@ impl<'a> Lowerer<'a, '_> {
         if let Some((key, members)) = union_members(schema) {
             let members_pointer = pointer.push(key);
             return match &schema.schema_data.discriminator {
+                Some(_) if self.none_are_objects(members, &members_pointer) => {
+                    self.cx.forgive(
+                        &pointer.push("discriminator"),
+                        "a `discriminator` over members that are not objects, which hold no \
+                         property to tell them apart: read as a union without one",
+                        false,
+                    );
+                    self.lower_untagged(members, &members_pointer, name)
+                }
                 Some(disc) => {
                     let members = UnionMembers::OneOf(members, members_pointer);
                     self.lower_tagged(disc, members, pointer, name)
@@ -93,6 +105,16 @@ impl<'a> Lowerer<'a, '_> {
             return open_enum(values);
         }
         TypeKind::Alias(self.plain_type(schema, pointer, name))
+    }
+
+    /// Whether no member of a union can be an object (scalars, string enums, arrays).
+    fn none_are_objects(&mut self, members: &'a [ReferenceOr<Schema>], pointer: &Pointer) -> bool {
+        members.iter().enumerate().all(|(i, member)| match member {
+            ReferenceOr::Reference { reference } => self
+                .component(reference, &pointer.push(i))
+                .is_some_and(|(s, _)| never_object(s)),
+            ReferenceOr::Item(s) => never_object(s),
+        })
     }
 
     /// A type for a schema in field, item or parameter position; schemas that need a name of

@@ -105,6 +105,15 @@ pub(super) fn scalar_type(schema: &Schema) -> Option<&'static str> {
     }
 }
 
+/// Whether a schema's values are never objects: a scalar, a string enum or an array.
+pub(super) fn never_object(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Array(_)) => true,
+        SchemaKind::Any(a) if a.typ.as_deref() == Some("array") => true,
+        _ => scalar_type(schema).is_some() || string_enum(schema).is_some(),
+    }
+}
+
 pub(super) fn format_empty<T>(format: &VariantOrUnknownOrEmpty<T>) -> bool {
     matches!(format, VariantOrUnknownOrEmpty::Empty)
 }

@@ -242,6 +242,7 @@ impl<'a> Lowerer<'a, '_> {
                 tag: Some(r.tag.clone()),
                 ty: r.ty.clone(),
                 when,
+                known_only: false,
             });
         }
         TypeKind::Tagged {

@@ -3,7 +3,7 @@
 use openapiv3::{ReferenceOr, Schema};
 
 use super::shape::object_parts;
-use crate::ir::{TypeKind, TypeRef, UnionVariant};
+use crate::ir::{TypeDef, TypeKind, TypeRef, UnionVariant};
 use crate::lower::Lowerer;
 use crate::names::Namespace;
 use crate::pointer::Pointer;
@@ -38,11 +38,13 @@ impl<'a> Lowerer<'a, '_> {
                     tag: None,
                     ty,
                     when: Vec::new(),
+                    known_only: false,
                 },
             ));
         }
         // serde tries variants in order: the one with the most required fields first, so a
-        // loose variant cannot swallow a value meant for a stricter one.
+        // loose variant cannot swallow a value meant for a stricter one (`settle_untagged`
+        // then puts a member before one that takes all it takes).
         variants.sort_by_key(|v| std::cmp::Reverse(v.0));
         TypeKind::Untagged {
             variants: variants.into_iter().map(|(_, v)| v).collect(),
@@ -76,4 +78,78 @@ impl<'a> Lowerer<'a, '_> {
             TypeRef::Boxed(inner) => self.variant_name_of(inner),
         }
     }
+}
+
+/// Whether every value `b` takes, `a` takes too: a JSON value takes everything, a number
+/// every integer, a string every date and enum value, a map every object.
+fn covers(types: &[TypeDef], a: &TypeRef, b: &TypeRef) -> bool {
+    let kind = |ty: &TypeRef| match ty {
+        TypeRef::Named(id) => Some(&types[id.0].kind),
+        _ => None,
+    };
+    match (a, b) {
+        (TypeRef::Json, b) => *b != TypeRef::Json,
+        (TypeRef::F32 | TypeRef::F64, TypeRef::I32 | TypeRef::I64) => true,
+        (TypeRef::String, TypeRef::Date | TypeRef::DateTime) => true,
+        (TypeRef::String, b) => matches!(kind(b), Some(TypeKind::OpenEnum { .. })),
+        (TypeRef::Map(_), b) => matches!(kind(b), Some(TypeKind::Struct(_))),
+        _ => false,
+    }
+}
+
+/// Orders the members of untagged unions once every model is defined: a member goes before
+/// the first one that takes everything it takes (an integer before a number, a date or an
+/// enum before a string, a struct before a map, anything before a JSON value); the others
+/// keep their order (the most required fields first, then the spec's). Then marks the open
+/// string enums that come before a member taking any string (a string, a JSON value, or
+/// another open enum): each takes only the values it names, so a value that only a later
+/// member names reaches it, and the last such member takes what none names.
+pub(crate) fn settle_untagged(types: &mut [TypeDef]) {
+    for i in 0..types.len() {
+        let TypeKind::Untagged { variants } = &types[i].kind else {
+            continue;
+        };
+        let mut order: Vec<usize> = Vec::with_capacity(variants.len());
+        for (j, v) in variants.iter().enumerate() {
+            let ty = plain(types, &v.ty);
+            let at = order
+                .iter()
+                .position(|&k| covers(types, plain(types, &variants[k].ty), ty))
+                .unwrap_or(order.len());
+            order.insert(at, j);
+        }
+        let mut any_string_after = false;
+        let mut marks = vec![false; variants.len()];
+        for &j in order.iter().rev() {
+            let ty = plain(types, &variants[j].ty);
+            let open_enum = matches!(ty, TypeRef::Named(id)
+                if matches!(types[id.0].kind, TypeKind::OpenEnum { .. }));
+            marks[j] = open_enum && any_string_after;
+            any_string_after |= open_enum || matches!(ty, TypeRef::String | TypeRef::Json);
+        }
+        if let TypeKind::Untagged { variants } = &mut types[i].kind {
+            let mut old: Vec<Option<UnionVariant>> = variants.drain(..).map(Some).collect();
+            for j in order {
+                if let Some(mut v) = old[j].take() {
+                    v.known_only = marks[j];
+                    variants.push(v);
+                }
+            }
+        }
+    }
+}
+
+/// A type through boxes and aliases.
+fn plain<'t>(types: &'t [TypeDef], mut ty: &'t TypeRef) -> &'t TypeRef {
+    for _ in 0..types.len() + 1 {
+        match ty {
+            TypeRef::Boxed(inner) => ty = inner,
+            TypeRef::Named(id) => match &types[id.0].kind {
+                TypeKind::Alias(to) => ty = to,
+                _ => return ty,
+            },
+            _ => return ty,
+        }
+    }
+    ty
 }
