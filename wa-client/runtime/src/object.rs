@@ -220,6 +220,8 @@ where
 pub trait FromObject: Sized {
     /// The model's name, for the error when the value is not an object.
     const NAME: &'static str;
+    /// The wire names of the named fields, in the order `from_map` matches them.
+    const FIELDS: &'static [&'static str];
 
     fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
 }
@@ -243,6 +245,34 @@ impl<'de, T: FromObject> Visitor<'de> for ObjectVisitor<T> {
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
         T::from_map(map)
     }
+}
+
+/// The index of a key in a model's `FIELDS`; `FIELDS.len()` for a key the model does not name.
+pub fn field_index(key: &Key<'_>, fields: &[&str]) -> usize {
+    let key = key.as_str();
+    fields
+        .iter()
+        .position(|f| *f == key)
+        .unwrap_or(fields.len())
+}
+
+/// Reads the value of a named field that must not be `null` (or whose `null` is a value of its
+/// own, `Some(None)`): found is `Some`. The last of repeated keys wins, as with serde's derive.
+pub fn read_field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+) -> Result<(), A::Error> {
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Reads the value of an optional field, where `null` is as good as absent.
+pub fn read_optional<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+) -> Result<(), A::Error> {
+    *slot = map.next_value()?;
+    Ok(())
 }
 
 /// The value of a required field, or the error that names it.
@@ -311,23 +341,21 @@ mod tests {
 
     impl crate::__private::FromObject for Item {
         const NAME: &'static str = "Item";
+        const FIELDS: &'static [&'static str] = &["map", "key", "note"];
 
         fn from_map<'de, A: serde::de::MapAccess<'de>>(mut object: A) -> Result<Self, A::Error> {
-            let mut map = None;
-            let mut key = None;
-            let mut note = None;
+            use crate::__private::{field_index, keep_property, read_field, read_optional};
+            let mut map: Option<String> = None;
+            let mut key: Option<u32> = None;
+            let mut note: Option<Option<String>> = None;
             let mut additional_properties = Default::default();
             while let Some(name) = object.next_key::<crate::__private::Key>()? {
-                match name.as_str() {
-                    "map" => map = Some(object.next_value()?),
-                    "key" => key = object.next_value()?,
-                    "note" => note = Some(object.next_value()?),
-                    _ => crate::__private::keep_property(
-                        &mut additional_properties,
-                        name,
-                        &mut object,
-                    )?,
-                }
+                match field_index(&name, Self::FIELDS) {
+                    0 => read_field(&mut object, &mut map),
+                    1 => read_optional(&mut object, &mut key),
+                    2 => read_field(&mut object, &mut note),
+                    _ => keep_property(&mut additional_properties, name, &mut object),
+                }?;
             }
             Ok(Self {
                 map: crate::__private::required::<A, _>(map, "map")?,

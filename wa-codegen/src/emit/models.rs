@@ -389,19 +389,36 @@ impl Emitter<'_> {
                 }
             }
         });
-        let slots = s.fields.iter().map(|f| ident(&f.rust_name));
-        let reads = s.fields.iter().map(|f| {
+        // Slots are typed and each arm is one call: left to inference, every slot's type and
+        // a `?` per arm cost rustc more than the rest of the model together.
+        let option = self.std("Option");
+        let here = TokenStream::new();
+        let slots = s.fields.iter().map(|f| {
             let field = ident(&f.rust_name);
-            let wire = &f.wire_name;
+            let inner = self.rust_type(&f.ty, &here);
+            let ty = match f.shape() {
+                FieldShape::Nullable => quote!(#option<#option<#inner>>),
+                FieldShape::Plain | FieldShape::Optional => quote!(#option<#inner>),
+            };
+            quote!(let mut #field: #ty = #none;)
+        });
+        // A key is matched by its index in `FIELDS`: an integer match is one branch where a
+        // string match is a comparison per arm.
+        let reads = s.fields.iter().enumerate().map(|(i, f)| {
+            let field = ident(&f.rust_name);
+            let index = proc_macro2::Literal::usize_unsuffixed(i);
             match f.shape() {
                 // `null` is `None`, as is an absent field.
-                FieldShape::Optional => quote!(#wire => #field = #map.next_value()?,),
+                FieldShape::Optional => {
+                    quote!(#index => rt::read_optional(&mut #map, &mut #field),)
+                }
                 // Required: found or not; nullable: `null` is `Some(None)`.
                 FieldShape::Plain | FieldShape::Nullable => {
-                    quote!(#wire => #field = #some(#map.next_value()?),)
+                    quote!(#index => rt::read_field(&mut #map, &mut #field),)
                 }
             }
         });
+        let wires = s.fields.iter().map(|f| &f.wire_name);
         let values = s.fields.iter().map(|f| {
             let field = ident(&f.rust_name);
             let wire = &f.wire_name;
@@ -418,11 +435,11 @@ impl Emitter<'_> {
                 let default = self.std("Default");
                 (
                     quote!(let mut #field = #default::default();),
-                    quote!(rt::keep_property(&mut #field, #key, &mut #map)?),
+                    quote!(rt::keep_property(&mut #field, #key, &mut #map)),
                     quote!(#field,),
                 )
             }
-            None => (quote!(), quote!(rt::skip_value(&mut #map)?), quote!()),
+            None => (quote!(), quote!(rt::skip_value(&mut #map)), quote!()),
         };
         let model = name.to_string();
         let mutable = (!s.fields.is_empty() || s.additional.is_some()).then(|| quote!(mut));
@@ -433,13 +450,13 @@ impl Emitter<'_> {
             quote!(#key)
         };
         let matching = if s.fields.is_empty() {
-            quote!(#rest_read;)
+            quote!(#rest_read?;)
         } else {
             quote! {
-                match #key.as_str() {
+                match rt::field_index(&#key, Self::FIELDS) {
                     #(#reads)*
                     _ => #rest_read,
-                }
+                }?;
             }
         };
         quote! {
@@ -461,9 +478,10 @@ impl Emitter<'_> {
 
             impl rt::FromObject for #name {
                 const NAME: &'static str = #model;
+                const FIELDS: &'static [&'static str] = &[#(#wires),*];
 
                 fn from_map<'de, A: serde::de::MapAccess<'de>>(mut #map: A) -> #result<Self, A::Error> {
-                    #( let mut #slots = #none; )*
+                    #(#slots)*
                     #rest_slot
                     while let #some(#key_read) = #map.next_key::<rt::Key>()? {
                         #matching
