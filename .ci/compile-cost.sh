@@ -6,18 +6,24 @@
 # (`-Z time-passes`), and the generated lines. With --base REV the same is measured for that
 # commit too, alternating the two builds, and printed beside.
 #
-# Usage: .ci/compile-cost.sh [--base REV] [--runs N] [spec ...]
+# With --incremental it measures instead what a user waits for after editing their own code
+# in the crate that holds include_api!: the crate is built once with incremental compilation
+# (cargo's default for `dev`), a function beside the macro is edited, and the rebuild is
+# measured (rustc seconds and expansion, which the macro's cache should make small).
+#
+# Usage: .ci/compile-cost.sh [--base REV] [--runs N] [--incremental] [spec ...]
 #   default specs: every single-file spec of ../shared/specs, and spec/assistant-v2.yaml.
 # Slow (minutes per large spec); not part of CI.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work="${COMPILE_COST_DIR:-$root/target/compile-cost}"
-base="" runs=1
+base="" runs=1 incremental=0
 specs=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --base) base=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
+    --incremental) incremental=1; shift ;;
     *) specs+=("$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"); shift ;;
   esac
 done
@@ -68,12 +74,23 @@ TOML
 measure() {
   local dir=$1 spec=$2 out
   out="$dir/last"
-  printf 'wa_runtime::include_api!("%s");\n' "$spec" > "$dir/src/lib.rs"
-  if ! (cd "$dir" && RUSTC_BOOTSTRAP=1 CARGO_INCREMENTAL=0 RUSTC_WRAPPER="$wrapper" \
-    COMPILE_COST_OUT="$out" CARGO_TARGET_DIR="$dir/target" \
-    cargo build --offline --quiet --message-format short > "$out.log" 2>&1); then
+  build() {
+    (cd "$dir" && RUSTC_BOOTSTRAP=1 CARGO_INCREMENTAL=$incremental RUSTC_WRAPPER="$wrapper" \
+      COMPILE_COST_OUT="$out" CARGO_TARGET_DIR="$dir/target" \
+      cargo build --offline --quiet --message-format short > "$out.log" 2>&1)
+  }
+  user_code() {
+    printf 'wa_runtime::include_api!("%s");\n\npub fn user_code() -> u32 {\n    %s\n}\n' "$spec" "$1" > "$dir/src/lib.rs"
+  }
+  user_code "$RANDOM"
+  if ! build; then
     echo "FAIL - - -"
     return
+  fi
+  # The measured build is the rebuild after an edit of the user's function.
+  if [ "$incremental" = 1 ]; then
+    user_code "$RANDOM$RANDOM"
+    build || { echo "FAIL - - -"; return; }
   fi
   local secs kb expand lines
   read -r secs kb < "$out.time"

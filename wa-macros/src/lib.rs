@@ -4,7 +4,11 @@
 //! `CARGO_MANIFEST_DIR`, reads the files the spec reaches (each tracked for rebuilds), and
 //! turns every diagnostic into a `compile_error!`.
 
+mod cache;
+
 use proc_macro::TokenStream;
+use std::path::Path;
+
 use proc_macro2::Span;
 use quote::{quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
@@ -30,20 +34,21 @@ use syn::{Ident, LitStr, Token, bracketed};
 /// With a filter, only the models the kept operations use are generated.
 #[proc_macro]
 pub fn include_api(input: TokenStream) -> TokenStream {
+    let text = input.to_string();
     let input = match syn::parse::<Input>(input) {
         Ok(input) => input,
         Err(e) => return e.to_compile_error().into(),
     };
     let span = input.path.span();
     // The generator is meant never to panic; should it, the user gets an error, not a crash.
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| expand(&input)))
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| expand(&input, &text)))
         .unwrap_or_else(|_| {
             error(
                 span,
                 "include_api! failed unexpectedly (a bug in wa-codegen): please report it with the spec",
             )
+            .into()
         })
-        .into()
 }
 
 struct Input {
@@ -98,15 +103,17 @@ impl Parse for Input {
 /// The file work is the macro's (as in sqlx's and progenitor's macros): it resolves the path,
 /// reads the files the generator asks for (the generator decides which paths may be read:
 /// only in the root spec's folder) and makes cargo track each of them; the generator only
-/// ever sees text.
-fn expand(input: &Input) -> proc_macro2::TokenStream {
+/// ever sees text. When rustc compiles incrementally, an expansion is kept and served again
+/// while nothing it was made from changed (see `cache`).
+fn expand(input: &Input, text: &str) -> TokenStream {
     let span = input.path.span();
     let label = input.path.value();
     let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR") else {
         return error(
             span,
             "CARGO_MANIFEST_DIR is not set: include_api! must run under cargo",
-        );
+        )
+        .into();
     };
     let path = std::path::Path::new(&dir).join(&label);
     let source = match std::fs::read_to_string(&path) {
@@ -115,20 +122,34 @@ fn expand(input: &Input) -> proc_macro2::TokenStream {
             let message = format!(
                 "{label}: cannot read the spec (paths are relative to the crate's Cargo.toml): {e}"
             );
-            return error(span, &message);
+            return error(span, &message).into();
         }
     };
+    let cache = cache::folder_from_args(std::env::args_os())
+        .zip(cache::identity())
+        .map(|(folder, identity)| (folder, cache::Key::new(&identity, Path::new(&dir), text)));
+    if let Some((folder, key)) = &cache {
+        // The compiler's own lexer: proc-macro2's `parse` first lexes again with its own,
+        // unoptimised here, which would cost most of what the cache saves. The text is what
+        // `store` wrote from tokens, and `load` checked it is whole.
+        if let Some(tokens) = cache::load(folder, key).and_then(|text| text.parse().ok()) {
+            return tokens;
+        }
+    }
     let folder = path.parent().unwrap_or(&path).to_owned();
     let root = path.file_name().unwrap_or_default().to_owned();
-    // Every file read, in the order read, the root first.
-    let read = std::cell::RefCell::new(vec![path.clone()]);
+    // Every file read, in the order read, the root first, with the digest of its text; and
+    // whether every read succeeded.
+    let read = std::cell::RefCell::new(vec![(path.clone(), cache::digest(source.as_bytes()))]);
+    let complete = std::cell::Cell::new(true);
     let spec = wa_codegen::Spec::files(&label, |relative| {
         if std::ffi::OsStr::new(relative) == root {
             return Ok(source.clone());
         }
         let file = folder.join(relative);
-        let text = std::fs::read_to_string(&file)?;
-        read.borrow_mut().push(file);
+        let text = std::fs::read_to_string(&file).inspect_err(|_| complete.set(false))?;
+        read.borrow_mut()
+            .push((file, cache::digest(text.as_bytes())));
         Ok(text)
     });
     let mut config = wa_codegen::Config::new();
@@ -141,22 +162,29 @@ fn expand(input: &Input) -> proc_macro2::TokenStream {
     if let Some(runtime) = &input.runtime {
         config = config.runtime_path(runtime.clone());
     }
-    let generated = match config.generate_spec(&spec) {
-        Ok(tokens) => tokens,
-        Err(diagnostics) => diagnostics
-            .0
-            .iter()
-            .map(|d| error(span, &d.to_string()))
-            .collect(),
+    let (generated, keep) = match config.generate_spec(&spec) {
+        Ok(tokens) => (tokens, complete.get()),
+        Err(diagnostics) => (
+            diagnostics
+                .0
+                .iter()
+                .map(|d| error(span, &d.to_string()))
+                .collect(),
+            false,
+        ),
     };
     drop(spec);
-    let tracked = read.into_inner();
-    let tracked = tracked.iter().map(|file| file.to_string_lossy());
-    quote! {
+    let read = read.into_inner();
+    let tracked = read.iter().map(|(file, _)| file.to_string_lossy());
+    let output = quote! {
         // Makes cargo rebuild the calling crate whenever a file of the spec changes.
         #(const _: &[u8] = ::core::include_bytes!(#tracked);)*
         #generated
+    };
+    if let (Some((folder, key)), true) = (&cache, keep) {
+        cache::store(folder, key, &read, &output.to_string());
     }
+    output.into()
 }
 
 fn error(span: Span, message: &str) -> proc_macro2::TokenStream {
