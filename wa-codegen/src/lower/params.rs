@@ -129,7 +129,9 @@ impl<'a> Lowerer<'a, '_> {
             ParameterSchemaOrContent::Content(_) => {
                 self.cx.error(
                     &at.push("content"),
-                    "parameters described by `content` are not supported; use `schema`",
+                    "a parameter described by `content` is read only as JSON (its JSON text) or, \
+                     for a scalar schema, as `text/plain` or `*/*` (the scalar); this one has no \
+                     one text form: describe it by `schema`",
                 );
                 (TypeRef::Json, None)
             }

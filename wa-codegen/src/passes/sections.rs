@@ -122,10 +122,21 @@ pub(super) fn schemas_of_sections(cx: &Ctxt, doc: &mut Value) {
         }
     });
     for (at, target, section) in found {
-        let Some(schema) = doc
-            .pointer(target.json())
-            .and_then(|t| held_schema(t, &target))
-        else {
+        let Some(item) = doc.pointer(target.json()) else {
+            continue; // lowering reports what does not resolve
+        };
+        let Some(schema) = held_schema(item, &target) else {
+            cx.ref_error(
+                &at,
+                format!(
+                    "a schema that is a `$ref` to a {} (`{target}`) that holds no schema",
+                    singular(&section)
+                ),
+            );
+            // Any value, so that lowering reports the rest and not this again.
+            if let Some(node) = doc.pointer_mut(at.json()) {
+                *node = Value::Object(Default::default());
+            }
             continue;
         };
         if let Some(node) = doc.pointer_mut(at.json()) {

@@ -69,8 +69,26 @@ impl<'a> Lowerer<'a, '_> {
         let name = &self.type_name_of(id).to_owned();
         if let Some((key, members)) = union_members(schema) {
             let members_pointer = pointer.push(key);
+            let never_objects = match &schema.schema_data.discriminator {
+                Some(_) => self.never_objects(members, &members_pointer),
+                None => Vec::new(),
+            };
             return match &schema.schema_data.discriminator {
-                Some(_) if self.none_are_objects(members, &members_pointer) => {
+                Some(disc) if !never_objects.is_empty() && never_objects.len() < members.len() => {
+                    for i in never_objects {
+                        self.cx.error(
+                            &members_pointer.push(i),
+                            format!(
+                                "a member of a union with a `discriminator` is never an object (a \
+                                 scalar, string enum or array), so it cannot carry the tag \
+                                 property `{}`: make it an object, or drop the discriminator",
+                                disc.property_name
+                            ),
+                        );
+                    }
+                    self.lower_untagged(members, &members_pointer, name)
+                }
+                Some(_) if !never_objects.is_empty() => {
                     self.cx.forgive(
                         &pointer.push("discriminator"),
                         "a `discriminator` over members that are not objects, which hold no \
@@ -107,14 +125,25 @@ impl<'a> Lowerer<'a, '_> {
         TypeKind::Alias(self.plain_type(schema, pointer, name))
     }
 
-    /// Whether no member of a union can be an object (scalars, string enums, arrays).
-    fn none_are_objects(&mut self, members: &'a [ReferenceOr<Schema>], pointer: &Pointer) -> bool {
-        members.iter().enumerate().all(|(i, member)| match member {
-            ReferenceOr::Reference { reference } => self
-                .component(reference, &pointer.push(i))
-                .is_some_and(|(s, _)| never_object(s)),
-            ReferenceOr::Item(s) => never_object(s),
-        })
+    /// The members of a union that are never objects (scalars, string enums, arrays).
+    fn never_objects(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+        pointer: &Pointer,
+    ) -> Vec<usize> {
+        let mut found = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            let never = match member {
+                ReferenceOr::Reference { reference } => self
+                    .component(reference, &pointer.push(i))
+                    .is_some_and(|(s, _)| never_object(s)),
+                ReferenceOr::Item(s) => never_object(s),
+            };
+            if never {
+                found.push(i);
+            }
+        }
+        found
     }
 
     /// A type for a schema in field, item or parameter position; schemas that need a name of
