@@ -1,7 +1,8 @@
 //! What the generated client costs over the same request written by hand with reqwest and
-//! serde: `messageStateless` against one local HTTP/1.1 server, both with a bearer token
-//! and decoding into the same generated models, so that the difference is the runtime
-//! (URL and header assembly, authenticator, span, retry loop, path-tracking decode).
+//! serde: `messageStateless` against one local HTTP/1.1 server, both sending the same bytes
+//! (URL formed per call, bearer token, `Accept`, `User-Agent`) and decoding into the same
+//! generated models, so that the difference is the runtime (URL and header assembly,
+//! authenticator, span, retry loop, decode).
 //!
 //! `cargo bench -p wa-tests --bench runtime_overhead`
 
@@ -100,26 +101,32 @@ async fn generated(client: &Client, body: &StatelessMessageRequest) -> Stateless
         .into_body()
 }
 
+/// The same request by hand: the URL formed per call, as the generated client forms it, and
+/// the same headers (`Accept`, `User-Agent`), so that the server's work is the same too.
 async fn by_hand(
     http: &reqwest::Client,
-    url: &str,
+    base: &str,
     body: &StatelessMessageRequest,
 ) -> StatelessMessageResponse {
-    http.post(url)
-        .query(&[("version", "2024-08-25")])
-        .bearer_auth("bench-token")
-        .json(body)
-        .send()
-        .await
-        .expect("hand call")
-        .error_for_status()
-        .expect("success")
-        .json()
-        .await
-        .expect("decode")
+    let (assistant, environment) = ("assistant", "environment");
+    http.post(format!(
+        "{base}/v2/assistants/{assistant}/environments/{environment}/message"
+    ))
+    .query(&[("version", "2024-08-25")])
+    .bearer_auth("bench-token")
+    .header(reqwest::header::ACCEPT, "application/json")
+    .json(body)
+    .send()
+    .await
+    .expect("hand call")
+    .error_for_status()
+    .expect("success")
+    .json()
+    .await
+    .expect("decode")
 }
 
-fn clients(base: &str) -> (Client, reqwest::Client, String) {
+fn clients(base: &str) -> (Client, reqwest::Client) {
     let client = Client::new(
         Config::builder()
             .service_url(base)
@@ -129,23 +136,24 @@ fn clients(base: &str) -> (Client, reqwest::Client, String) {
     )
     .expect("client");
     let http = reqwest::Client::builder()
+        .user_agent(concat!("wa-client/", env!("CARGO_PKG_VERSION")))
         .timeout(Duration::from_secs(60))
         .build()
         .expect("reqwest client");
-    let url = format!("{base}/v2/assistants/assistant/environments/environment/message");
-    (client, http, url)
+    (client, http)
 }
 
 fn bench(c: &mut Criterion) {
     let s = setup();
-    let (client, http, url) = clients(&s.base);
+    let (client, http) = clients(&s.base);
     let body = request();
     let mut group = c.benchmark_group("message_stateless");
     group.bench_function("generated", |b| {
         b.to_async(&s.runtime).iter(|| generated(&client, &body))
     });
     group.bench_function("by_hand", |b| {
-        b.to_async(&s.runtime).iter(|| by_hand(&http, &url, &body))
+        b.to_async(&s.runtime)
+            .iter(|| by_hand(&http, &s.base, &body))
     });
     group.finish();
 }
@@ -154,7 +162,7 @@ fn bench(c: &mut Criterion) {
 /// ratio criterion's separate groups leave to the reader.
 fn ratio() {
     let s = setup();
-    let (client, http, url) = clients(&s.base);
+    let (client, http) = clients(&s.base);
     let body = request();
     let rounds = 20;
     let per_round = 500;
@@ -162,7 +170,7 @@ fn ratio() {
     s.runtime.block_on(async {
         for _ in 0..100 {
             generated(&client, &body).await;
-            by_hand(&http, &url, &body).await;
+            by_hand(&http, &s.base, &body).await;
         }
         for _ in 0..rounds {
             let start = Instant::now();
@@ -172,7 +180,7 @@ fn ratio() {
             generated_total += start.elapsed();
             let start = Instant::now();
             for _ in 0..per_round {
-                by_hand(&http, &url, &body).await;
+                by_hand(&http, &s.base, &body).await;
             }
             hand_total += start.elapsed();
         }
