@@ -23,7 +23,8 @@ use openapiv3::{
 use self::annotations::doc_of;
 pub(crate) use self::shape::SchemaRef;
 use self::shape::{
-    all_of_members, is_empty_schema, never_object, object_parts, string_enum, union_members,
+    all_of_members, any_value_union, is_empty_schema, never_object, object_parts, string_enum,
+    union_members,
 };
 pub(crate) use self::shared::Shapes;
 use self::tagged::UnionMembers;
@@ -67,6 +68,9 @@ impl<'a> Lowerer<'a, '_> {
     /// The model `id` for `schema`; inline schemas inside it are named after its name.
     fn lower_kind(&mut self, schema: &'a Schema, pointer: &Pointer, id: TypeId) -> TypeKind {
         let name = &self.type_name_of(id).to_owned();
+        if any_value_union(schema) {
+            return TypeKind::Alias(TypeRef::Json);
+        }
         if let Some((key, members)) = union_members(schema) {
             let members_pointer = pointer.push(key);
             let never_objects = match &schema.schema_data.discriminator {
@@ -170,6 +174,9 @@ impl<'a> Lowerer<'a, '_> {
         if let Some((i, single)) = self.lone_member(schema, pointer) {
             let at = pointer.push("allOf").push(i);
             return self.type_ref(single.into(), &at, hint);
+        }
+        if any_value_union(schema) {
+            return TypeRef::Json;
         }
         let needs_name = union_members(schema).is_some()
             || all_of_members(schema).is_some()

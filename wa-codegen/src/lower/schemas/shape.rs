@@ -114,6 +114,44 @@ pub(super) fn never_object(schema: &Schema) -> bool {
     }
 }
 
+/// A union whose members are every JSON type, bare (`anyOf: [{type: string}, {type: number},
+/// {type: boolean}, {type: object}, {type: array}]`): any JSON value, spelled out.
+pub(super) fn any_value_union(schema: &Schema) -> bool {
+    let Some((_, members)) = union_members(schema) else {
+        return false;
+    };
+    let mut types = Vec::new();
+    for member in members {
+        let ReferenceOr::Item(member) = member else {
+            return false;
+        };
+        let bare = match &member.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                (s.enumeration.is_empty() && format_empty(&s.format)).then_some("string")
+            }
+            SchemaKind::Type(Type::Number(n)) => format_empty(&n.format).then_some("number"),
+            SchemaKind::Type(Type::Integer(i)) => format_empty(&i.format).then_some("number"),
+            SchemaKind::Type(Type::Boolean(_)) => Some("boolean"),
+            SchemaKind::Type(Type::Object(o)) => {
+                (o.properties.is_empty() && o.additional_properties.is_none()).then_some("object")
+            }
+            SchemaKind::Type(Type::Array(a)) => a
+                .items
+                .as_ref()
+                .is_none_or(|i| matches!(i, ReferenceOr::Item(s) if is_any(s)))
+                .then_some("array"),
+            _ => None,
+        };
+        match bare {
+            Some(t) => types.push(t),
+            None => return false,
+        }
+    }
+    ["string", "number", "boolean", "object", "array"]
+        .iter()
+        .all(|t| types.contains(t))
+}
+
 pub(super) fn format_empty<T>(format: &VariantOrUnknownOrEmpty<T>) -> bool {
     matches!(format, VariantOrUnknownOrEmpty::Empty)
 }
@@ -145,7 +183,11 @@ pub(super) fn string_enum(schema: &Schema) -> Option<Vec<String>> {
 
 /// `{}`: a schema that allows any value.
 pub(super) fn is_empty_schema(s: &ReferenceOr<Schema>) -> bool {
-    matches!(s, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(a), .. })
+    matches!(s, ReferenceOr::Item(s) if is_any(s))
+}
+
+fn is_any(s: &Schema) -> bool {
+    matches!(&s.schema_kind, SchemaKind::Any(a)
         if a.typ.is_none() && a.properties.is_empty() && a.additional_properties.is_none()
             && a.items.is_none() && a.one_of.is_empty() && a.all_of.is_empty()
             && a.any_of.is_empty() && a.enumeration.is_empty())
