@@ -79,8 +79,8 @@ pub mod __private {
     }
     pub use crate::error::decode;
     pub use crate::object::{
-        FromObject, Key, field_index, keep_property, read_field, read_object, read_optional,
-        read_str, required, skip_value,
+        FromObject, Key, keep_property, read_field, read_object, read_optional, read_str, required,
+        skip_value,
     };
     pub use crate::tagged::{Candidate, TaggedValue};
 }

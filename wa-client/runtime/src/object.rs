@@ -220,8 +220,6 @@ where
 pub trait FromObject: Sized {
     /// The model's name, for the error when the value is not an object.
     const NAME: &'static str;
-    /// The wire names of the named fields, in the order `from_map` matches them.
-    const FIELDS: &'static [&'static str];
 
     fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
 }
@@ -245,15 +243,6 @@ impl<'de, T: FromObject> Visitor<'de> for ObjectVisitor<T> {
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
         T::from_map(map)
     }
-}
-
-/// The index of a key in a model's `FIELDS`; `FIELDS.len()` for a key the model does not name.
-pub fn field_index(key: &Key<'_>, fields: &[&str]) -> usize {
-    let key = key.as_str();
-    fields
-        .iter()
-        .position(|f| *f == key)
-        .unwrap_or(fields.len())
 }
 
 /// Reads the value of a named field that must not be `null` (or whose `null` is a value of its
@@ -341,19 +330,18 @@ mod tests {
 
     impl crate::__private::FromObject for Item {
         const NAME: &'static str = "Item";
-        const FIELDS: &'static [&'static str] = &["map", "key", "note"];
 
         fn from_map<'de, A: serde::de::MapAccess<'de>>(mut object: A) -> Result<Self, A::Error> {
-            use crate::__private::{field_index, keep_property, read_field, read_optional};
+            use crate::__private::{keep_property, read_field, read_optional};
             let mut map: Option<String> = None;
             let mut key: Option<u32> = None;
             let mut note: Option<Option<String>> = None;
             let mut additional_properties = Default::default();
             while let Some(name) = object.next_key::<crate::__private::Key>()? {
-                match field_index(&name, Self::FIELDS) {
-                    0 => read_field(&mut object, &mut map),
-                    1 => read_optional(&mut object, &mut key),
-                    2 => read_field(&mut object, &mut note),
+                match name.as_str() {
+                    "map" => read_field(&mut object, &mut map),
+                    "key" => read_optional(&mut object, &mut key),
+                    "note" => read_field(&mut object, &mut note),
                     _ => keep_property(&mut additional_properties, name, &mut object),
                 }?;
             }

@@ -402,23 +402,18 @@ impl Emitter<'_> {
             };
             quote!(let mut #field: #ty = #none;)
         });
-        // A key is matched by its index in `FIELDS`: an integer match is one branch where a
-        // string match is a comparison per arm.
-        let reads = s.fields.iter().enumerate().map(|(i, f)| {
+        let reads = s.fields.iter().map(|f| {
             let field = ident(&f.rust_name);
-            let index = proc_macro2::Literal::usize_unsuffixed(i);
+            let wire = &f.wire_name;
             match f.shape() {
                 // `null` is `None`, as is an absent field.
-                FieldShape::Optional => {
-                    quote!(#index => rt::read_optional(&mut #map, &mut #field),)
-                }
+                FieldShape::Optional => quote!(#wire => rt::read_optional(&mut #map, &mut #field),),
                 // Required: found or not; nullable: `null` is `Some(None)`.
                 FieldShape::Plain | FieldShape::Nullable => {
-                    quote!(#index => rt::read_field(&mut #map, &mut #field),)
+                    quote!(#wire => rt::read_field(&mut #map, &mut #field),)
                 }
             }
         });
-        let wires = s.fields.iter().map(|f| &f.wire_name);
         let values = s.fields.iter().map(|f| {
             let field = ident(&f.rust_name);
             let wire = &f.wire_name;
@@ -453,7 +448,7 @@ impl Emitter<'_> {
             quote!(#rest_read?;)
         } else {
             quote! {
-                match rt::field_index(&#key, Self::FIELDS) {
+                match #key.as_str() {
                     #(#reads)*
                     _ => #rest_read,
                 }?;
@@ -478,7 +473,6 @@ impl Emitter<'_> {
 
             impl rt::FromObject for #name {
                 const NAME: &'static str = #model;
-                const FIELDS: &'static [&'static str] = &[#(#wires),*];
 
                 fn from_map<'de, A: serde::de::MapAccess<'de>>(mut #map: A) -> #result<Self, A::Error> {
                     #(#slots)*
