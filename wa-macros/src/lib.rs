@@ -181,10 +181,15 @@ fn expand(input: &Input, text: &str) -> TokenStream {
         #(const _: &[u8] = ::core::include_bytes!(#tracked);)*
         #generated
     };
-    if let (Some((folder, key)), true) = (&cache, keep) {
-        cache::store(folder, key, &read, &output.to_string());
-    }
-    output.into()
+    let (Some((folder, key)), true) = (&cache, keep) else {
+        return output.into();
+    };
+    // What a later hit returns, returned now too: rustc's incremental state sees the tokens
+    // of a text and those made one by one as different code, and would check the whole
+    // crate again on the first rebuild after every miss.
+    let text = output.to_string();
+    cache::store(folder, key, &read, &text);
+    text.parse().unwrap_or_else(|_| output.into())
 }
 
 fn error(span: Span, message: &str) -> proc_macro2::TokenStream {
