@@ -11,19 +11,24 @@
 # (cargo's default for `dev`), a function beside the macro is edited, and the rebuild is
 # measured (rustc seconds and expansion, which the macro's cache should make small).
 #
-# Usage: .ci/compile-cost.sh [--base REV] [--runs N] [--incremental] [spec ...]
+# With --limit SECONDS,MB it exits with 1 when a spec's rustc takes longer or peaks higher: CI
+# runs it on one mid-size spec with generous limits, to catch a change that makes the
+# generated code several times dearer, not to time it.
+#
+# Usage: .ci/compile-cost.sh [--base REV] [--runs N] [--incremental] [--limit S,MB] [spec ...]
 #   default specs: every single-file spec of ../shared/specs, and spec/assistant-v2.yaml.
 # Slow (minutes per large spec); not part of CI.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work="${COMPILE_COST_DIR:-$root/target/compile-cost}"
-base="" runs=1 incremental=0
+base="" runs=1 incremental=0 limit=""
 specs=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --base) base=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --incremental) incremental=1; shift ;;
+    --limit) limit=$2; shift 2 ;;
     *) specs+=("$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"); shift ;;
   esac
 done
@@ -114,6 +119,7 @@ if [ -n "$base" ]; then
 else
   printf '%-50s %9s %9s %9s %8s\n' spec rustc_s peak_MB expand_s lines
 fi
+over=0
 for spec in "${specs[@]}"; do
   : > "$work/h" ; : > "$work/b"
   for _ in $(seq "$runs"); do
@@ -132,4 +138,10 @@ for spec in "${specs[@]}"; do
   else
     printf '%-50s %9s %9s %9s %8s\n' "$name" "$hs" "$hm" "$he" "$hl"
   fi
+  if [ -n "$limit" ] && ! awk -v s="$hs" -v m="$hm" -v l="$limit" \
+    'BEGIN { split(l, a, ","); exit !(s != "FAIL" && s + 0 <= a[1] && m + 0 <= a[2]) }'; then
+    echo "over the limit ($limit seconds,MB): $name" >&2
+    over=1
+  fi
 done
+exit "$over"
