@@ -64,22 +64,23 @@ impl Key {
     }
 }
 
-/// The macro library rustc loaded: its path, size and modification time. `None` where the
-/// library cannot be found, and then nothing is cached.
+/// The macro library rustc loaded: its path, size, inode, and the times it was written and
+/// its inode changed (a file system with coarse times still gives a rebuilt library another
+/// inode or size). `None` where the library cannot be found, and then nothing is cached.
+#[cfg(unix)]
 pub fn identity() -> Option<String> {
+    use std::os::unix::fs::MetadataExt as _;
     let path = own_library()?;
     let meta = std::fs::metadata(&path).ok()?;
-    let modified = meta
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
     Some(format!(
-        "{} {} {}.{:09}",
+        "{} {} {} {}.{:09} {}.{:09}",
         path.display(),
         meta.len(),
-        modified.as_secs(),
-        modified.subsec_nanos()
+        meta.ino(),
+        meta.mtime(),
+        meta.mtime_nsec(),
+        meta.ctime(),
+        meta.ctime_nsec()
     ))
 }
 
@@ -101,8 +102,9 @@ fn own_library() -> Option<PathBuf> {
     path.is_absolute().then_some(path)
 }
 
+/// Elsewhere the macro does not know its library, so it caches nothing.
 #[cfg(not(unix))]
-fn own_library() -> Option<PathBuf> {
+pub fn identity() -> Option<String> {
     None
 }
 
@@ -201,11 +203,14 @@ mod tests {
         assert_eq!(folder_from_args(none), None);
     }
 
+    #[cfg(unix)]
     #[test]
     fn the_macro_library_is_found() {
         // Under `cargo test` this module is in the test binary, which is a file too.
         let identity = identity().expect("the library holding this code");
-        assert!(identity.contains(std::path::MAIN_SEPARATOR), "{identity}");
+        let exe = std::env::current_exe().unwrap();
+        let name = exe.file_name().unwrap().to_str().unwrap();
+        assert!(identity.contains(name), "{identity} names {name}");
     }
 
     struct Scratch(PathBuf);
