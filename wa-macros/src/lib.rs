@@ -125,9 +125,11 @@ fn expand(input: &Input, text: &str) -> TokenStream {
             return error(span, &message).into();
         }
     };
-    let cache = cache::folder_from_args(std::env::args_os())
-        .zip(cache::identity())
-        .map(|(folder, identity)| (folder, cache::Key::new(&identity, Path::new(&dir), text)));
+    // Without incremental compilation there is nothing to keep, and the library is not looked up.
+    let cache = cache::folder_from_args(std::env::args_os()).and_then(|folder| {
+        let key = cache::Key::new(&cache::identity()?, Path::new(&dir), text);
+        Some((folder, key))
+    });
     if let Some((folder, key)) = &cache {
         // The compiler's own lexer: proc-macro2's `parse` first lexes again with its own,
         // unoptimised here, which would cost most of what the cache saves. The text is what
