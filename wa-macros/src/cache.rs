@@ -5,8 +5,8 @@
 //! nothing it was made from has changed, hands that back instead of generating again.
 //!
 //! An entry is served only if all of these are unchanged: the macro itself (the library rustc
-//! loaded, by path, size and modification time: any rebuild of the generator, its
-//! dependencies or the compiler makes a new one), the macro's input, and the content of every
+//! loaded, by path, size, inode and times: any rebuild of the generator, its dependencies or
+//! the compiler makes a new one), the macro's input, and the content of every
 //! file the spec reached. Anything missing or unreadable is a miss. Entries are written to a
 //! temporary file and renamed into place, so a build running at the same time reads either
 //! the old entry or the new one, never half of one. Only expansions without errors are kept:
@@ -164,8 +164,9 @@ pub fn store(folder: &Path, key: &Key, files: &[(PathBuf, String)], output: &str
     }
 }
 
-/// 128 bits of two SipHash passes (std's, so fast even in an unoptimised macro). Collisions
-/// need not resist an attacker: whoever can write the spec can write the code.
+/// 128 bits of two passes of std's SipHash: no dependency, and Vault's 1.5 MB spec is checked
+/// in about 20 ms unoptimised. Collisions need not resist an attacker: whoever can write the
+/// spec can write the code.
 pub fn digest(bytes: &[u8]) -> String {
     let half = |seed: u8| {
         let mut hasher = std::hash::DefaultHasher::new();
