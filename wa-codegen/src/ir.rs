@@ -363,6 +363,23 @@ impl TypeRef {
         }
     }
 
+    /// The type this reference stands for, through boxes and aliases (`types` is
+    /// [`Api::types`]); a cycle of aliases stops where it would repeat.
+    pub fn plain<'t>(&'t self, types: &'t [TypeDef]) -> &'t TypeRef {
+        let mut ty = self;
+        for _ in 0..=types.len() {
+            match ty {
+                TypeRef::Boxed(inner) => ty = inner,
+                TypeRef::Named(id) => match &types[id.0].kind {
+                    TypeKind::Alias(to) => ty = to,
+                    _ => return ty,
+                },
+                _ => return ty,
+            }
+        }
+        ty
+    }
+
     fn named_mut(&mut self) -> Option<&mut TypeId> {
         match self {
             TypeRef::Named(id) => Some(id),

@@ -89,19 +89,14 @@ impl Emitter<'_> {
 
     /// The open enum a type names, through boxes and aliases.
     fn open_enum_of(&self, ty: &TypeRef) -> Option<usize> {
-        let mut ty = ty;
-        for _ in 0..=self.api.types.len() {
-            match ty {
-                TypeRef::Boxed(inner) => ty = inner,
-                TypeRef::Named(id) => match &self.api.type_def(*id).kind {
-                    TypeKind::Alias(to) => ty = to,
-                    TypeKind::OpenEnum { .. } => return Some(id.0),
-                    _ => return None,
-                },
-                _ => return None,
+        match ty.plain(&self.api.types) {
+            TypeRef::Named(id)
+                if matches!(self.api.type_def(*id).kind, TypeKind::OpenEnum { .. }) =>
+            {
+                Some(id.0)
             }
+            _ => None,
         }
-        None
     }
 
     /// A model's item, its `Serialize` and `Deserialize` impls (when written out) added to

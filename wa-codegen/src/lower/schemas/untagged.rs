@@ -111,17 +111,17 @@ pub(crate) fn settle_untagged(types: &mut [TypeDef]) {
         };
         let mut order: Vec<usize> = Vec::with_capacity(variants.len());
         for (j, v) in variants.iter().enumerate() {
-            let ty = plain(types, &v.ty);
+            let ty = v.ty.plain(types);
             let at = order
                 .iter()
-                .position(|&k| covers(types, plain(types, &variants[k].ty), ty))
+                .position(|&k| covers(types, variants[k].ty.plain(types), ty))
                 .unwrap_or(order.len());
             order.insert(at, j);
         }
         let mut any_string_after = false;
         let mut marks = vec![false; variants.len()];
         for &j in order.iter().rev() {
-            let ty = plain(types, &variants[j].ty);
+            let ty = variants[j].ty.plain(types);
             let open_enum = matches!(ty, TypeRef::Named(id)
                 if matches!(types[id.0].kind, TypeKind::OpenEnum { .. }));
             marks[j] = open_enum && any_string_after;
@@ -137,19 +137,4 @@ pub(crate) fn settle_untagged(types: &mut [TypeDef]) {
             }
         }
     }
-}
-
-/// A type through boxes and aliases.
-fn plain<'t>(types: &'t [TypeDef], mut ty: &'t TypeRef) -> &'t TypeRef {
-    for _ in 0..types.len() + 1 {
-        match ty {
-            TypeRef::Boxed(inner) => ty = inner,
-            TypeRef::Named(id) => match &types[id.0].kind {
-                TypeKind::Alias(to) => ty = to,
-                _ => return ty,
-            },
-            _ => return ty,
-        }
-    }
-    ty
 }
