@@ -295,7 +295,14 @@ impl Emitter<'_> {
         // A field flattened in (`allOf` over a union) needs serde's buffered `flatten`: such
         // models, rare, are derived; every other one is read and written by the impls below.
         let derived = s.fields.iter().any(|f| f.flatten);
-        let fields = s.fields.iter().map(|f| self.field(f, &here, derived));
+        // Each field's type, made once: the field declares it, and `from_map` reads into a slot
+        // of it.
+        let types: Vec<TokenStream> = s.fields.iter().map(|f| self.field_type(f, &here)).collect();
+        let fields = s
+            .fields
+            .iter()
+            .zip(&types)
+            .map(|(f, ty)| self.field(f, ty, derived));
         // Free-form unnamed properties go in the runtime's map, which allocates nothing while
         // empty (nearly always); typed ones (`additionalProperties` with a schema) are a map of
         // that type.
@@ -324,7 +331,7 @@ impl Emitter<'_> {
         };
         let constructor = (!default).then(|| self.constructor(name, s));
         if !derived {
-            json.extend(self.object_impls(name, s));
+            json.extend(self.object_impls(name, s, &types));
         }
         quote! {
             #doc
@@ -340,7 +347,12 @@ impl Emitter<'_> {
     /// `Serialize` and `Deserialize` of a struct model, written out: named fields by their
     /// wire names (optional ones left out when `None`), then the unnamed properties; reading
     /// goes through the runtime's one visitor, which calls `from_map`.
-    fn object_impls(&self, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    fn object_impls(
+        &self,
+        name: &proc_macro2::Ident,
+        s: &Struct,
+        types: &[TokenStream],
+    ) -> TokenStream {
         let (result, ok, some, none) = (
             self.std("Result"),
             self.std("Ok"),
@@ -387,15 +399,14 @@ impl Emitter<'_> {
         // Slots are typed and each arm is one call: left to inference, every slot's type and
         // a `?` per arm cost rustc more than the rest of the model together.
         let option = self.std("Option");
-        let here = TokenStream::new();
-        let slots = s.fields.iter().map(|f| {
+        let slots = s.fields.iter().zip(types).map(|(f, ty)| {
             let field = ident(&f.rust_name);
-            let inner = self.rust_type(&f.ty, &here);
-            let ty = match f.shape() {
-                FieldShape::Nullable => quote!(#option<#option<#inner>>),
-                FieldShape::Plain | FieldShape::Optional => quote!(#option<#inner>),
+            // An optional field is an `Option` already; a required one is found or not.
+            let slot = match f.shape() {
+                FieldShape::Plain => quote!(#option<#ty>),
+                FieldShape::Optional | FieldShape::Nullable => ty.clone(),
             };
-            quote!(let mut #field: #ty = #none;)
+            quote!(let mut #field: #slot = #none;)
         });
         let reads = s.fields.iter().map(|f| {
             let field = ident(&f.rust_name);
@@ -592,12 +603,22 @@ impl Emitter<'_> {
         }
     }
 
+    /// A field's type: `Option` when it is optional, twice when `null` is a value of its own.
+    fn field_type(&self, f: &Field, models: &TokenStream) -> TokenStream {
+        let inner = self.rust_type(&f.ty, models);
+        let option = self.std("Option");
+        match f.shape() {
+            FieldShape::Nullable => quote!(#option<#option<#inner>>),
+            FieldShape::Optional => quote!(#option<#inner>),
+            FieldShape::Plain => inner,
+        }
+    }
+
     /// A field; `derived` when serde's derive writes the model's impls, which then need the
     /// field's wire name and shape as attributes.
-    fn field(&self, f: &Field, models: &TokenStream, derived: bool) -> TokenStream {
+    fn field(&self, f: &Field, ty: &TokenStream, derived: bool) -> TokenStream {
         let name = ident(&f.rust_name);
         let doc = doc_attrs(f.doc.as_deref());
-        let inner = self.rust_type(&f.ty, models);
         let three_states = f.shape() == FieldShape::Nullable;
         let serde = derived.then(|| {
             let mut attrs = Vec::new();
@@ -623,14 +644,6 @@ impl Emitter<'_> {
             }
             (!attrs.is_empty()).then(|| quote!(#[serde(#(#attrs),*)]))
         });
-        let option = self.std("Option");
-        let ty = if three_states {
-            quote!(#option<#option<#inner>>)
-        } else if f.is_optional() {
-            quote!(#option<#inner>)
-        } else {
-            inner
-        };
         let mut notes = Vec::new();
         if f.read_only {
             notes.push(" Set by the service: leave it `None` in requests.");
