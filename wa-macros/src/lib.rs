@@ -116,6 +116,20 @@ fn expand(input: &Input, text: &str) -> TokenStream {
         .into();
     };
     let path = std::path::Path::new(&dir).join(&label);
+    // Without incremental compilation there is nothing to keep, and the library is not looked up.
+    let cache = cache::folder_from_args(std::env::args_os()).and_then(|folder| {
+        let key = cache::Key::new(&cache::identity()?, Path::new(&dir), text);
+        Some((folder, key))
+    });
+    if let Some((folder, key)) = &cache {
+        // `load` reads and checks every file, the spec first. The compiler's own lexer:
+        // proc-macro2's `parse` first lexes again with its own, unoptimised here, which would
+        // cost most of what the cache saves. The text is what `store` wrote from tokens, and
+        // `load` checked it is whole.
+        if let Some(tokens) = cache::load(folder, key).and_then(|text| text.parse().ok()) {
+            return tokens;
+        }
+    }
     let source = match std::fs::read_to_string(&path) {
         Ok(source) => source,
         Err(e) => {
@@ -125,24 +139,19 @@ fn expand(input: &Input, text: &str) -> TokenStream {
             return error(span, &message).into();
         }
     };
-    // Without incremental compilation there is nothing to keep, and the library is not looked up.
-    let cache = cache::folder_from_args(std::env::args_os()).and_then(|folder| {
-        let key = cache::Key::new(&cache::identity()?, Path::new(&dir), text);
-        Some((folder, key))
-    });
-    if let Some((folder, key)) = &cache {
-        // The compiler's own lexer: proc-macro2's `parse` first lexes again with its own,
-        // unoptimised here, which would cost most of what the cache saves. The text is what
-        // `store` wrote from tokens, and `load` checked it is whole.
-        if let Some(tokens) = cache::load(folder, key).and_then(|text| text.parse().ok()) {
-            return tokens;
-        }
-    }
     let folder = path.parent().unwrap_or(&path).to_owned();
     let root = path.file_name().unwrap_or_default().to_owned();
-    // Every file read, in the order read, the root first, with the digest of its text; and
-    // whether every read succeeded.
-    let read = std::cell::RefCell::new(vec![(path.clone(), cache::digest(source.as_bytes()))]);
+    // Every file read, in the order read, the root first, with the digest of its text (only
+    // the cache needs it); and whether every read succeeded.
+    let caching = cache.is_some();
+    let digest = |text: &str| {
+        if caching {
+            cache::digest(text.as_bytes())
+        } else {
+            String::new()
+        }
+    };
+    let read = std::cell::RefCell::new(vec![(path.clone(), digest(&source))]);
     let complete = std::cell::Cell::new(true);
     let spec = wa_codegen::Spec::files(&label, |relative| {
         if std::ffi::OsStr::new(relative) == root {
@@ -150,8 +159,7 @@ fn expand(input: &Input, text: &str) -> TokenStream {
         }
         let file = folder.join(relative);
         let text = std::fs::read_to_string(&file).inspect_err(|_| complete.set(false))?;
-        read.borrow_mut()
-            .push((file, cache::digest(text.as_bytes())));
+        read.borrow_mut().push((file, digest(&text)));
         Ok(text)
     });
     let mut config = wa_codegen::Config::new();
