@@ -46,25 +46,31 @@ fn singular(section: &str) -> &str {
     }
 }
 
+/// The target of a node's `$ref` to `#/components/<section>/<name>`, and the section.
+fn component_ref(node: &Value) -> Option<(Pointer, String)> {
+    let Some(Value::String(reference)) = node.get("$ref") else {
+        return None;
+    };
+    let target = Pointer::parse(reference)?;
+    let tokens: Vec<String> = target.tokens().collect();
+    match tokens.as_slice() {
+        [components, section, _] if components == "components" => Some((target, section.clone())),
+        _ => None,
+    }
+}
+
 /// Replaces each response or request body that is a `$ref` into another section, whose
 /// target has a shape this one allows, by a copy of the target.
 pub(super) fn misplaced(cx: &Ctxt, doc: &mut Value) {
     let mut found = Vec::new();
     walk(doc, &mut |kind, at, node| {
-        let (Some((section, _, _)), Some(Value::String(reference))) =
-            (shape(kind), node.get("$ref"))
-        else {
+        let Some((section, _, _)) = shape(kind) else {
             return;
         };
-        let Some(target) = Pointer::parse(reference) else {
-            return;
-        };
-        let tokens: Vec<String> = target.tokens().collect();
-        if let [components, other, _] = tokens.as_slice()
-            && components == "components"
+        if let Some((target, other)) = component_ref(node)
             && other != section
         {
-            found.push((kind, at.clone(), target, other.clone()));
+            found.push((kind, at.clone(), target, other));
         }
     });
     for (kind, at, target, other) in found {
@@ -107,18 +113,13 @@ pub(super) fn misplaced(cx: &Ctxt, doc: &mut Value) {
 pub(super) fn schemas_of_sections(cx: &Ctxt, doc: &mut Value) {
     let mut found = Vec::new();
     walk(doc, &mut |kind, at, node| {
-        let (Kind::Schema, Some(Value::String(reference))) = (kind, node.get("$ref")) else {
+        if kind != Kind::Schema {
             return;
-        };
-        let Some(target) = Pointer::parse(reference) else {
-            return;
-        };
-        let tokens: Vec<String> = target.tokens().collect();
-        if let [components, section, _] = tokens.as_slice()
-            && components == "components"
+        }
+        if let Some((target, section)) = component_ref(node)
             && ["parameters", "headers", "responses", "requestBodies"].contains(&section.as_str())
         {
-            found.push((at.clone(), target, section.clone()));
+            found.push((at.clone(), target, section));
         }
     });
     for (at, target, section) in found {
