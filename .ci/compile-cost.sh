@@ -75,7 +75,7 @@ TOML
   echo "$dir"
 }
 
-# One measured build of $2 in the crate at $1: "seconds peak-MB expand-seconds lines".
+# One measured build of $2 in the crate at $1: "seconds peak-MB expand-seconds".
 measure() {
   local dir=$1 spec=$2 out
   out="$dir/last"
@@ -89,19 +89,18 @@ measure() {
   }
   user_code "$RANDOM"
   if ! build; then
-    echo "FAIL - - -"
+    echo "FAIL - -"
     return
   fi
   # The measured build is the rebuild after an edit of the user's function.
   if [ "$incremental" = 1 ]; then
     user_code "$RANDOM$RANDOM"
-    build || { echo "FAIL - - -"; return; }
+    build || { echo "FAIL - -"; return; }
   fi
-  local secs kb expand lines
+  local secs kb expand
   read -r secs kb < "$out.time"
   expand=$(awk '$1 == "time:" && $NF == "expand_crate" { sub(";", "", $2); print $2 }' "$out.passes" | head -1)
-  lines=$("$dir/target/debug/wa-codegen" expand "$spec" 2>/dev/null | wc -l)
-  echo "$secs $((kb / 1024)) ${expand:--} $lines"
+  echo "$secs $((kb / 1024)) ${expand:--}"
 }
 
 head_dir=$(setup "$root" head)
@@ -127,7 +126,9 @@ for spec in "${specs[@]}"; do
     measure "$head_dir" "$spec" >> "$work/h"
   done
   hs=$(cut -d' ' -f1 "$work/h" | median); hm=$(cut -d' ' -f2 "$work/h" | median)
-  he=$(cut -d' ' -f3 "$work/h" | median); hl=$(cut -d' ' -f4 "$work/h" | median)
+  he=$(cut -d' ' -f3 "$work/h" | median)
+  # The generated lines do not vary between runs: counted once, at head.
+  hl=$("$head_dir/target/debug/wa-codegen" expand "$spec" 2>/dev/null | wc -l)
   name=$(basename "$spec")
   if [ -n "$base" ]; then
     bs=$(cut -d' ' -f1 "$work/b" | median); bm=$(cut -d' ' -f2 "$work/b" | median)
