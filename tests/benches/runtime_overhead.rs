@@ -5,6 +5,10 @@
 //! authenticator, span, retry loop, decode).
 //!
 //! `cargo bench -p wa-tests --bench runtime_overhead`
+//!
+//! For a profiler, `ONLY=generated` (or `ONLY=by_hand`) with `CALLS=N` runs N calls of that
+//! side alone and nothing else: under `valgrind --tool=callgrind --cache-sim=yes`, two such
+//! runs that differ in N give a side's instructions and cache misses per call.
 
 use std::time::{Duration, Instant};
 
@@ -217,7 +221,28 @@ fn ratio() {
 
 criterion_group!(benches, bench);
 
+/// N calls of one side alone (`ONLY`, `CALLS`), for a profiler.
+fn one_side(side: &str, calls: u32) {
+    let s = setup();
+    let (client, http) = clients(&s.base);
+    let body = request();
+    s.runtime.block_on(async {
+        for _ in 0..calls {
+            match side {
+                "generated" => drop(generated(&client, &body).await),
+                "by_hand" => drop(by_hand(&http, &s.base, &body).await),
+                other => panic!("ONLY is `generated` or `by_hand`, not `{other}`"),
+            }
+        }
+    });
+}
+
 fn main() {
+    if let Ok(side) = std::env::var("ONLY") {
+        let calls = std::env::var("CALLS").map_or(1000, |n| n.parse().expect("CALLS is a count"));
+        one_side(&side, calls);
+        return;
+    }
     ratio();
     benches();
     criterion::Criterion::default()

@@ -16,10 +16,10 @@ use futures::future::BoxFuture;
 use http::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::error::{Result, decode};
+use crate::error::{Result, decode_tracked};
 use crate::response::Response;
 use crate::stream::{EventStream, Framing};
-use crate::transport::{RawResponse, Request, Runtime};
+use crate::transport::{Answer, Request, Runtime, mismatch};
 
 /// A call to the service: awaiting it sends the request and reads the answer into a `T`,
 /// as `R` says (JSON unless named). A request that could not be built (a path parameter
@@ -29,12 +29,6 @@ pub struct Call<'a, T, R = JsonBody> {
     answer: BoxFuture<'a, Result<Answer>>,
     read: Option<R>,
     decoded: std::marker::PhantomData<fn() -> T>,
-}
-
-/// An answer as the sending future hands it over: read whole, or still arriving.
-pub enum Answer {
-    Read(Response<Bytes>),
-    Open(RawResponse),
 }
 
 /// How a call makes its `T` of the answer.
@@ -68,7 +62,14 @@ pub struct ByStatus<T>(pub fn(StatusCode, Bytes) -> Result<T>);
 impl<T: DeserializeOwned> Read<T> for JsonBody {
     fn read(self, answer: Answer) -> Result<Response<T>> {
         let (status, headers, body) = answer.into_read()?.into_parts();
-        Ok(Response::new(status, headers, decode(status, &body)?))
+        // Decoded straight into the answer: a model may be kilobytes, and each move of it
+        // costs as much as a good part of the call.
+        match serde_json::from_slice(&body) {
+            Ok(value) => Ok(Response::new(status, headers, value)),
+            Err(_) => {
+                decode_tracked(status, &body).map(|value| Response::new(status, headers, value))
+            }
+        }
     }
 }
 
@@ -102,20 +103,6 @@ impl<T> Read<T> for ByStatus<T> {
     }
 }
 
-impl Answer {
-    fn into_read(self) -> Result<Response<Bytes>> {
-        match self {
-            Answer::Read(response) => Ok(response),
-            Answer::Open(_) => Err(mismatch()),
-        }
-    }
-}
-
-/// A reader handed an answer of the other kind: `Call::poll` never does that.
-fn mismatch() -> crate::Error {
-    crate::Error::InvalidRequest("the answer was not read as the call asked".into())
-}
-
 impl<T, R: Read<T>> Future for Call<'_, T, R> {
     type Output = Result<Response<T>>;
 
@@ -125,7 +112,10 @@ impl<T, R: Read<T>> Future for Call<'_, T, R> {
             .read
             .take()
             .expect("a call is not polled after it finished");
-        Poll::Ready(answer.and_then(|answer| read.read(answer)))
+        Poll::Ready(match answer {
+            Ok(answer) => read.read(answer),
+            Err(error) => Err(error),
+        })
     }
 }
 
@@ -142,22 +132,10 @@ impl Runtime {
     /// The call of `request`, its answer read by `read`.
     pub fn call<T, R: Read<T>>(&self, request: Request, read: R) -> Call<'_, T, R> {
         Call {
-            answer: self.answer(request, R::OPEN),
+            answer: self.send(request, R::OPEN),
             read: Some(read),
             decoded: std::marker::PhantomData,
         }
-    }
-
-    /// Sends `request`; reads the whole body unless `open`.
-    fn answer(&self, request: Request, open: bool) -> BoxFuture<'_, Result<Answer>> {
-        Box::pin(async move {
-            let response = self.execute(request).await?;
-            Ok(if open {
-                Answer::Open(response)
-            } else {
-                Answer::Read(response.bytes().await?)
-            })
-        })
     }
 
     /// The call of `request` whose answer is JSON of type `T`.

@@ -206,10 +206,19 @@ pub(crate) fn snippet(text: &str, max: usize) -> String {
 }
 
 pub fn decode<T: serde::de::DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T> {
-    // Tracking the path costs on every field; only a failed decode needs it, so it is redone.
-    if let Ok(value) = serde_json::from_slice(body) {
-        return Ok(value);
+    match serde_json::from_slice(body) {
+        Ok(value) => Ok(value),
+        Err(_) => decode_tracked(status, body),
     }
+}
+
+/// Decodes `body` tracking the path, for the error. Tracking costs on every field, so only
+/// a failed decode is redone with it.
+#[cold]
+pub(crate) fn decode_tracked<T: serde::de::DeserializeOwned>(
+    status: StatusCode,
+    body: &[u8],
+) -> Result<T> {
     let mut de = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();

@@ -12,6 +12,7 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use flate2::Compression;
 use flate2::write::GzEncoder;
+use futures::future::BoxFuture;
 use futures::{Stream, StreamExt, TryStreamExt};
 use http::header::{ACCEPT, CONTENT_ENCODING, CONTENT_TYPE, RETRY_AFTER};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -308,52 +309,102 @@ impl Runtime {
     /// Sends a request, retrying as the configuration allows; an error status becomes
     /// [`Error::Http`]. Runs in the span of the runtime's [`Identity`], on which it records
     /// the attempt and status.
-    pub async fn execute(&self, mut request: Request) -> Result<RawResponse> {
-        if let Some(error) = request.error.take() {
-            return Err(error);
-        }
-        let span = (self.shared.identity.call_span)(request.operation_id, &request.method);
-        self.send(request, &span).instrument(span.clone()).await
+    pub async fn execute(&self, request: Request) -> Result<RawResponse> {
+        self.send(request, true).await?.into_open()
     }
 
-    async fn send(&self, request: Request, span: &tracing::Span) -> Result<RawResponse> {
-        let config = &self.shared.config;
-        let url = self.url_of(&request)?;
-        let streaming = request.accept.is_stream();
-        let mut headers = self.headers_of(request.accept, request.headers)?;
-        let mut body = body_of(config, request.body, &mut headers)?;
-        let policy = &config.retry;
-        let mut retries = 0u32;
-        loop {
-            span.record("attempt", retries + 1);
-            // The last possible attempt takes the headers and body; earlier ones copy them.
-            let last = !replayable_body(&body) || retries >= policy.max_retries;
-            let mut outgoing = reqwest::Request::new(request.method.clone(), url.clone());
-            *outgoing.headers_mut() = if last {
-                std::mem::take(&mut headers)
-            } else {
-                headers.clone()
-            };
-            authenticate(config, outgoing.headers_mut()).await?;
-            let replayable = attach(&mut outgoing, &mut body, last)?;
-            let result = transmit(config, &self.shared.http, outgoing, streaming).await?;
-            let may_retry = replayable && retries < policy.max_retries;
-            let wait = match result {
-                Ok(response) => match answer(config, response, span, may_retry, retries).await? {
-                    Answer::Success(response) => return Ok(response),
-                    Answer::RetryAfter(wait) => wait,
-                },
-                Err(e) if may_retry && e.is_connect() => policy.backoff(retries + 1),
-                Err(e) => return Err(Error::from_reqwest(e)),
-            };
-            retries += 1;
-            tracing::info!(
-                retry = retries,
-                wait_ms = wait.as_millis() as u64,
-                "retrying after a failed attempt"
-            );
-            config.clock.sleep(wait).await;
+    /// Sends `request` as [`Runtime::execute`] does, and reads the whole body unless `open`.
+    ///
+    /// Everything that can fail before the network is done here, at once. What is left is
+    /// one state machine holding the prepared request in place: it is moved into a box on
+    /// every call, and nested `async fn`s would each keep their own copy of the request and
+    /// of every future below them, several kilobytes to copy per call.
+    pub(crate) fn send(&self, mut request: Request, open: bool) -> BoxFuture<'_, Result<Answer>> {
+        if let Some(error) = request.error.take() {
+            return Box::pin(std::future::ready(Err(error)));
         }
+        let span = (self.shared.identity.call_span)(request.operation_id, &request.method);
+        let mut prepared = match self.prepare(request) {
+            Ok(prepared) => prepared,
+            Err(error) => return Box::pin(std::future::ready(Err(error))),
+        };
+        let recorder = span.clone();
+        let config = &self.shared.config;
+        let sending = async move {
+            let policy = &config.retry;
+            // Scoped, as below, so that what the attempts needed is not kept while reading.
+            let response = {
+                let mut retries = 0u32;
+                let outcome = loop {
+                    recorder.record("attempt", retries + 1);
+                    // The last possible attempt takes the headers and body; earlier ones copy them.
+                    let last = !replayable_body(&prepared.body) || retries >= policy.max_retries;
+                    let replayable;
+                    // Scoped so that the attempt's request is not kept while it is under way.
+                    let sent = {
+                        let mut headers = if last {
+                            std::mem::take(&mut prepared.headers)
+                        } else {
+                            prepared.headers.clone()
+                        };
+                        authenticate(config, &mut headers).await?;
+                        let mut outgoing =
+                            reqwest::Request::new(prepared.method.clone(), prepared.url.clone());
+                        *outgoing.headers_mut() = headers;
+                        replayable = attach(&mut outgoing, &mut prepared.body, last)?;
+                        transmit(config, &self.shared.http, outgoing, prepared.streaming)
+                    };
+                    let may_retry = replayable && retries < policy.max_retries;
+                    let wait = match sent.await? {
+                        Ok(response) => {
+                            match judge(config, &response, &recorder, may_retry, retries) {
+                                Verdict::Success => break Ok(response),
+                                Verdict::RetryAfter(wait) => wait,
+                                Verdict::Failure => break Err(response),
+                            }
+                        }
+                        Err(e) if may_retry && e.is_connect() => policy.backoff(retries + 1),
+                        Err(e) => return Err(Error::from_reqwest(e)),
+                    };
+                    retries += 1;
+                    tracing::info!(
+                        retry = retries,
+                        wait_ms = wait.as_millis() as u64,
+                        "retrying after a failed attempt"
+                    );
+                    config.clock.sleep(wait).await;
+                };
+                match outcome {
+                    Ok(response) => response,
+                    // Boxed: reading an error's body is rare, and its future is large.
+                    Err(failed) => return Err(Box::pin(http_error(config, failed)).await),
+                }
+            };
+            if open {
+                return Ok(Answer::Open(RawResponse {
+                    response,
+                    limit: config.max_response_bytes,
+                    idle: config.stream_idle_timeout,
+                }));
+            }
+            let answer = read_body(response, config.max_response_bytes, false).await?;
+            Ok(Answer::Read(answer))
+        };
+        Box::pin(sending.instrument(span))
+    }
+
+    /// What every attempt of `request` sends.
+    fn prepare(&self, request: Request) -> Result<Prepared> {
+        let url = self.url_of(&request)?;
+        let mut headers = self.headers_of(request.accept, request.headers)?;
+        let body = body_of(&self.shared.config, request.body, &mut headers)?;
+        Ok(Prepared {
+            method: request.method,
+            url,
+            headers,
+            body,
+            streaming: request.accept.is_stream(),
+        })
     }
 
     /// The headers of every attempt: the configured defaults, this runtime's, `Accept`,
@@ -476,10 +527,48 @@ fn join(service_url: &str, base: Option<&Base>, path: &str) -> Result<url::Url> 
     }
 }
 
-/// What an answer means for the call: it succeeded, or it is tried again after a wait.
-enum Answer {
-    Success(RawResponse),
+/// A request as every attempt sends it.
+struct Prepared {
+    method: Method,
+    url: url::Url,
+    headers: HeaderMap,
+    body: Body,
+    streaming: bool,
+}
+
+/// A successful answer as [`Runtime::send`] hands it over: read whole, or still arriving.
+pub enum Answer {
+    Read(Response<Bytes>),
+    Open(RawResponse),
+}
+
+impl Answer {
+    pub(crate) fn into_read(self) -> Result<Response<Bytes>> {
+        match self {
+            Answer::Read(response) => Ok(response),
+            Answer::Open(_) => Err(mismatch()),
+        }
+    }
+
+    fn into_open(self) -> Result<RawResponse> {
+        match self {
+            Answer::Open(response) => Ok(response),
+            Answer::Read(_) => Err(mismatch()),
+        }
+    }
+}
+
+/// An answer of the other kind than asked for: `send` never hands one over.
+pub(crate) fn mismatch() -> Error {
+    Error::InvalidRequest("the answer was not read as the call asked".into())
+}
+
+/// What an answer means for the call: it succeeded, it is tried again after a wait, or it
+/// is the service's error.
+enum Verdict {
+    Success,
     RetryAfter(Duration),
+    Failure,
 }
 
 /// The body as it is sent, with its `Content-Type` (and `Content-Encoding` when gzipped).
@@ -546,40 +635,40 @@ fn attach(outgoing: &mut reqwest::Request, body: &mut Body, last: bool) -> Resul
 
 /// Sends one attempt within the call's timeout. A streamed answer may last long: for it,
 /// only the wait for the response headers is limited, and running out is final.
-async fn transmit(
+fn transmit(
     config: &Config,
     http: &reqwest::Client,
     mut outgoing: reqwest::Request,
     streaming: bool,
-) -> Result<reqwest::Result<reqwest::Response>> {
-    Ok(match config.timeout {
-        Some(limit) if streaming => tokio::time::timeout(limit, http.execute(outgoing))
-            .await
-            .map_err(|_| Error::Timeout(format!("no response headers within {limit:?}").into()))?,
-        Some(limit) => {
-            *outgoing.timeout_mut() = Some(limit);
-            http.execute(outgoing).await
+) -> impl Future<Output = Result<reqwest::Result<reqwest::Response>>> + use<> {
+    let limit = config.timeout;
+    if let (Some(limit), false) = (limit, streaming) {
+        *outgoing.timeout_mut() = Some(limit);
+    }
+    // Started here, so that the future below holds only reqwest's small pending call.
+    let pending = http.execute(outgoing);
+    async move {
+        match limit {
+            Some(limit) if streaming => tokio::time::timeout(limit, pending).await.map_err(|_| {
+                Error::Timeout(format!("no response headers within {limit:?}").into())
+            }),
+            _ => Ok(pending.await),
         }
-        None => http.execute(outgoing).await,
-    })
+    }
 }
 
 /// What an answer means: success, a wait before the next attempt, or the service's error.
-async fn answer(
+fn judge(
     config: &Config,
-    response: reqwest::Response,
+    response: &reqwest::Response,
     span: &tracing::Span,
     may_retry: bool,
     retries: u32,
-) -> Result<Answer> {
+) -> Verdict {
     let status = response.status();
     span.record("status", status.as_u16());
     if status.is_success() {
-        return Ok(Answer::Success(RawResponse {
-            response,
-            limit: config.max_response_bytes,
-            idle: config.stream_idle_timeout,
-        }));
+        return Verdict::Success;
     }
     // A `Retry-After` beyond the call's timeout (or, without one, the longest backoff) is
     // not waited for: the error is returned instead.
@@ -587,19 +676,24 @@ async fn answer(
     let asked = retry_after(response.headers(), config.clock.now());
     let patience = config.timeout.unwrap_or(policy.max_interval);
     if may_retry && is_retryable(status) && asked.is_none_or(|a| a <= patience) {
-        return Ok(Answer::RetryAfter(
-            asked.unwrap_or_else(|| policy.backoff(retries + 1)),
-        ));
+        return Verdict::RetryAfter(asked.unwrap_or_else(|| policy.backoff(retries + 1)));
     }
-    let headers = response.headers().clone();
-    let body = read_body(response, config.max_response_bytes, true).await?;
+    Verdict::Failure
+}
+
+/// The service's error answer as [`Error::Http`].
+async fn http_error(config: &Config, response: reqwest::Response) -> Error {
+    let (status, headers, body) = match read_body(response, config.max_response_bytes, true).await {
+        Ok(answer) => answer.into_parts(),
+        Err(error) => return error,
+    };
     let error = HttpError::new(status, headers, &body);
     tracing::debug!(
         status = status.as_u16(),
         transaction_id = error.transaction_id.as_deref(),
         "the service answered with an error"
     );
-    Err(Error::Http(Box::new(error)))
+    Error::Http(Box::new(error))
 }
 
 fn replayable_body(body: &Body) -> bool {
@@ -967,28 +1061,19 @@ impl RawResponse {
     }
 
     /// Reads the body as JSON of type `T`.
-    pub async fn json<T: DeserializeOwned>(mut self) -> Result<Response<T>> {
-        let status = self.response.status();
-        let headers = std::mem::take(self.response.headers_mut());
-        let body = read_body(self.response, self.limit, false).await?;
-        let value = decode(status, &body)?;
-        Ok(Response::new(status, headers, value))
+    pub async fn json<T: DeserializeOwned>(self) -> Result<Response<T>> {
+        let (status, headers, body) = self.bytes().await?.into_parts();
+        Ok(Response::new(status, headers, decode(status, &body)?))
     }
 
     /// Reads and drops the body.
-    pub async fn empty(mut self) -> Result<Response<()>> {
-        let status = self.response.status();
-        let headers = std::mem::take(self.response.headers_mut());
-        read_body(self.response, self.limit, false).await?;
-        Ok(Response::new(status, headers, ()))
+    pub async fn empty(self) -> Result<Response<()>> {
+        Ok(self.bytes().await?.map(drop))
     }
 
     /// Reads the whole body as bytes.
-    pub async fn bytes(mut self) -> Result<Response<Bytes>> {
-        let status = self.response.status();
-        let headers = std::mem::take(self.response.headers_mut());
-        let body = read_body(self.response, self.limit, false).await?;
-        Ok(Response::new(status, headers, body))
+    pub fn bytes(self) -> impl Future<Output = Result<Response<Bytes>>> + use<> {
+        read_body(self.response, self.limit, false)
     }
 
     /// Decodes the body as server-sent events, each event's `data` as it arrives.
@@ -1008,33 +1093,52 @@ impl RawResponse {
     }
 }
 
-/// Reads a body of at most `limit` bytes: a longer one is an error, or with `cut`, its
-/// first `limit` bytes (for error answers, whose status matters more than their length).
-async fn read_body(mut response: reqwest::Response, limit: u64, cut: bool) -> Result<Bytes> {
-    let announced = response.content_length();
-    match announced {
-        // The length is known and allowed: hyper reads no more than it.
-        Some(len) if len <= limit => {
-            return response.bytes().await.map_err(Error::from_reqwest);
-        }
-        Some(_) if !cut => {
+/// Reads an answer whose body is at most `limit` bytes: a longer one is an error, or with
+/// `cut`, its first `limit` bytes (for error answers, whose status matters more than their
+/// length).
+fn read_body(
+    mut response: reqwest::Response,
+    limit: u64,
+    cut: bool,
+) -> impl Future<Output = Result<Response<Bytes>>> + use<> {
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    // A block rather than an `async fn`, which would hold a second copy of the response.
+    async move {
+        let announced = response.content_length();
+        if announced.is_some_and(|len| len > limit) && !cut {
             return Err(Error::ResponseTooLarge { limit, announced });
         }
-        _ => {}
-    }
-    let mut body = bytes::BytesMut::new();
-    while let Some(chunk) = response.chunk().await.map_err(Error::from_reqwest)? {
-        let room = usize::try_from(limit).unwrap_or(usize::MAX) - body.len();
-        if chunk.len() > room {
-            if cut {
-                body.extend_from_slice(&chunk[..room]);
+        let most = usize::try_from(limit).unwrap_or(usize::MAX);
+        // One chunk, the usual answer, is kept as it came; more are copied together.
+        let mut first = Bytes::new();
+        let mut joined = bytes::BytesMut::new();
+        while let Some(mut chunk) = response.chunk().await.map_err(Error::from_reqwest)? {
+            let room = most - first.len() - joined.len();
+            let full = chunk.len() > room;
+            if full {
+                if !cut {
+                    return Err(Error::ResponseTooLarge { limit, announced });
+                }
+                chunk.truncate(room);
+            }
+            if first.is_empty() && joined.is_empty() {
+                first = chunk;
+            } else {
+                joined.extend_from_slice(&std::mem::take(&mut first));
+                joined.extend_from_slice(&chunk);
+            }
+            if full {
                 break;
             }
-            return Err(Error::ResponseTooLarge { limit, announced });
         }
-        body.extend_from_slice(&chunk);
+        let body = if joined.is_empty() {
+            first
+        } else {
+            joined.freeze()
+        };
+        Ok(Response::new(status, headers, body))
     }
-    Ok(body.freeze())
 }
 
 /// Walks pages: `fetch` returns one page's items and the parameters of the next page, if any.
