@@ -313,6 +313,29 @@ async fn a_body_over_the_limit_is_a_typed_error_with_or_without_content_length()
 }
 
 #[tokio::test]
+async fn an_error_body_over_the_limit_is_kept_up_to_the_limit() {
+    use wiremock::{Mock, ResponseTemplate, matchers::any};
+    // Not one character repeated: the test sees which part is kept, not only how much.
+    let body: String = (0..300_000u32)
+        .map(|i| char::from(b'a' + (i % 26) as u8))
+        .collect();
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(400).set_body_string(body.clone()))
+        .mount(&server)
+        .await;
+    let err = configured(&server.uri(), |b| b.max_response_bytes(100_000))
+        .delete_session(ASSISTANT, ENVIRONMENT, "s")
+        .await
+        .unwrap_err();
+    let http = err
+        .as_http()
+        .expect("the service's error, not a size error");
+    assert_eq!(http.status.as_u16(), 400);
+    assert_eq!(http.body(), &body[..100_000], "the first 100,000 bytes");
+}
+
+#[tokio::test]
 async fn debug_and_display_of_a_huge_error_body_are_bounded_and_the_body_is_kept() {
     use wiremock::{Mock, ResponseTemplate, matchers::any};
     let body = format!("upstream says: {}", "z".repeat(20_000_000));
