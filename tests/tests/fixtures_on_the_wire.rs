@@ -454,6 +454,8 @@ async fn openapi_31_constructs_on_the_wire() {
             "parent": null,
             "color": null,
             "size": 3,
+            "visibility": "own",
+            "layer": 1,
             "labels": [{"name": "big", "note": null}],
             "point": [1.5, "north"],
             "thumbnail": "aGk="
@@ -499,6 +501,22 @@ async fn openapi_31_constructs_on_the_wire() {
             o::models::StoredPointItem::String("north".into())
         ]
     );
+    // A oneOf of consts is an enum named by the titles; integers stay integers.
+    assert_eq!(
+        stored.visibility,
+        Some(o::models::StoredVisibility::OwnerOnly)
+    );
+    assert_eq!(stored.layer, Some(1));
+    assert_eq!(
+        serde_json::to_value(o::models::StoredVisibility::Public).unwrap(),
+        json!("pub")
+    );
+    let later: o::models::StoredVisibility = serde_json::from_value(json!("friends")).unwrap();
+    assert_eq!(
+        later,
+        o::models::StoredVisibility::Unknown("friends".into())
+    );
+    assert_eq!(serde_json::to_value(&later).unwrap(), json!("friends"));
     // base64 text stays text; the webhook payload is a model of its own.
     assert_eq!(stored.thumbnail.as_deref(), Some("aGk="));
     let payload: o::models::ShapeCreatedPayload =

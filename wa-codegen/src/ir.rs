@@ -441,6 +441,8 @@ pub struct Field {
 pub struct EnumVariant {
     pub rust_name: String,
     pub wire_value: String,
+    /// What the value means, where the spec says (a `oneOf` of `const`s with descriptions).
+    pub doc: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

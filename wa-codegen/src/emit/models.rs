@@ -117,7 +117,10 @@ impl Emitter<'_> {
                 let unknown = ident(unknown);
                 let names: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
                 let wires: Vec<_> = variants.iter().map(|v| v.wire_value.as_str()).collect();
-                let docs = wires.iter().map(|w| format!(" `{w}`"));
+                let docs = variants.iter().map(|v| match &v.doc {
+                    Some(doc) => format!(" `{}`: {doc}", v.wire_value),
+                    None => format!(" `{}`", v.wire_value),
+                });
                 let (string, result, from) =
                     (self.std("String"), self.std("Result"), self.std("From"));
                 json.extend(quote! {

@@ -3,7 +3,7 @@
 
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 
-use super::shape::{all_of_members, format_empty, scalar_type};
+use super::shape::{all_of_members, enumerated_union, format_empty, scalar_type};
 
 /// An inline `allOf` member that says nothing about the shape: a description, `nullable`,
 /// `readOnly`, a default, an example, `required`, bounds. It refines the other members; it
@@ -66,14 +66,39 @@ pub(super) fn annotated(schema: &Schema, flag: fn(&openapiv3::SchemaData) -> boo
     flag(&schema.schema_data) || annotations(schema).any(|a| flag(&a.schema_data))
 }
 
-/// A schema's doc: its description, else an annotating member's, else its title.
+/// A schema's doc: its description, else an annotating member's, else its title; for
+/// integers given as a `oneOf` of named values, the list of them.
 pub(super) fn doc_of(schema: &Schema) -> Option<String> {
     let data = &schema.schema_data;
-    data.description
+    let doc = data
+        .description
         .clone()
         .or_else(|| annotations(schema).find_map(|a| a.schema_data.description.clone()))
         .or_else(|| data.title.clone())
-        .filter(|d| !d.trim().is_empty())
+        .filter(|d| !d.trim().is_empty());
+    let Some(values) = enumerated_union(schema).filter(|v| v.iter().all(|v| v.value.is_i64()))
+    else {
+        return doc;
+    };
+    let list: Vec<String> = values
+        .iter()
+        .map(|v| {
+            let mut line = format!("- `{}`", v.value);
+            if let Some(title) = &v.title {
+                line.push_str(&format!(" (`{title}`)"));
+            }
+            if let Some(description) = &v.description {
+                let words: Vec<&str> = description.split_whitespace().collect();
+                line.push_str(&format!(": {}", words.join(" ")));
+            }
+            line
+        })
+        .collect();
+    let list = list.join("\n");
+    Some(match doc {
+        Some(doc) => format!("{doc}\n\n{list}"),
+        None => list,
+    })
 }
 
 /// A property's doc: the schema's, and the default it has.

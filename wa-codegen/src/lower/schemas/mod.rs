@@ -23,8 +23,8 @@ use openapiv3::{
 use self::annotations::doc_of;
 pub(crate) use self::shape::SchemaRef;
 use self::shape::{
-    all_of_members, any_value_union, is_empty_schema, never_object, object_parts, string_enum,
-    union_members,
+    Named, all_of_members, any_value_union, enumerated_union, is_empty_schema, never_object,
+    object_parts, string_enum, union_members,
 };
 pub(crate) use self::shared::Shapes;
 use self::tagged::UnionMembers;
@@ -70,6 +70,13 @@ impl<'a> Lowerer<'a, '_> {
         let name = &self.type_name_of(id).to_owned();
         if any_value_union(schema) {
             return TypeKind::Alias(TypeRef::Json);
+        }
+        if let Some(values) = enumerated_union(schema) {
+            // Integers stay integers: their names and meanings are listed in the doc.
+            if values.iter().all(|v| v.value.is_i64()) {
+                return TypeKind::Alias(TypeRef::I64);
+            }
+            return open_enum(values);
         }
         if let Some((key, members)) = union_members(schema) {
             let members_pointer = pointer.push(key);
@@ -124,7 +131,12 @@ impl<'a> Lowerer<'a, '_> {
             return TypeKind::Struct(self.lower_struct(id, vec![(parts, pointer.to_owned())], &[]));
         }
         if let Some(values) = string_enum(schema) {
-            return open_enum(values);
+            let values = values.into_iter().map(|v| Named {
+                value: serde_json::Value::String(v),
+                title: None,
+                description: None,
+            });
+            return open_enum(values.collect());
         }
         TypeKind::Alias(self.plain_type(schema, pointer, name))
     }
@@ -292,16 +304,20 @@ impl<'a> Lowerer<'a, '_> {
     }
 }
 
-/// A string enum as an open enum: its values once each, and a variant for any other.
-fn open_enum(values: Vec<String>) -> TypeKind {
+/// A string enum as an open enum: its values once each (named after their title where
+/// they have one), and a variant for any other.
+fn open_enum(values: Vec<Named>) -> TypeKind {
     let mut names = Namespace::new();
     let mut seen = HashSet::new();
     let variants = values
         .into_iter()
-        .filter(|v| seen.insert(v.clone()))
-        .map(|v| EnumVariant {
-            rust_name: names.claim(&type_name(&v)),
-            wire_value: v,
+        .filter_map(|v| {
+            let wire = v.value.as_str()?.to_owned();
+            seen.insert(wire.clone()).then(|| EnumVariant {
+                rust_name: names.claim(&type_name(v.title.as_deref().unwrap_or(&wire))),
+                wire_value: wire,
+                doc: v.description,
+            })
         })
         .collect();
     TypeKind::OpenEnum {

@@ -206,3 +206,128 @@ pub(super) fn component_key(reference: &str) -> Option<String> {
         .strip_prefix("#/components/schemas/")
         .map(unescape)
 }
+
+/// One value of an enum as a `oneOf` of single values gives it: `{title: DM, description:
+/// ..., const: 1}`.
+pub(super) struct Named {
+    pub value: serde_json::Value,
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
+/// A union whose members are each one value (`const`, or an `enum` of one), all strings or
+/// all integers: an enum written so that each value can have a name and a description.
+pub(super) fn enumerated_union(schema: &Schema) -> Option<Vec<Named>> {
+    if schema.schema_data.discriminator.is_some() {
+        return None;
+    }
+    let (_, members) = union_members(schema)?;
+    let mut values = Vec::with_capacity(members.len());
+    for member in members {
+        let ReferenceOr::Item(member) = member else {
+            return None;
+        };
+        let value = match &member.schema_kind {
+            SchemaKind::Type(Type::String(s)) if s.enumeration.len() == 1 => {
+                serde_json::Value::String(s.enumeration[0].clone()?)
+            }
+            SchemaKind::Type(Type::Integer(i)) if i.enumeration.len() == 1 => {
+                serde_json::Value::from(i.enumeration[0]?)
+            }
+            SchemaKind::Any(a)
+                if a.enumeration.len() == 1
+                    && a.properties.is_empty()
+                    && a.items.is_none()
+                    && a.one_of.is_empty()
+                    && a.any_of.is_empty()
+                    && a.all_of.is_empty()
+                    && a.not.is_none() =>
+            {
+                a.enumeration[0].clone()
+            }
+            _ => return None,
+        };
+        let data = &member.schema_data;
+        values.push(Named {
+            value,
+            title: data.title.clone().filter(|t| !t.trim().is_empty()),
+            description: data.description.clone().filter(|d| !d.trim().is_empty()),
+        });
+    }
+    let strings = values.iter().all(|v| v.value.is_string());
+    let integers = values.iter().all(|v| v.value.is_i64());
+    match scalar_type(schema) {
+        _ if values.is_empty() => None,
+        Some("string") | None if strings => Some(values),
+        Some("integer") | None if integers => Some(values),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{Api, TypeKind, TypeRef};
+
+    const SPEC: &str = r#"
+openapi: 3.1.0
+info: {title: Values, version: '1'}
+paths: {}
+components:
+  schemas:
+    Named:
+      oneOf:
+        - {title: FIRST_ONE, const: a, description: The first.}
+        - {type: string, enum: [b]}
+    Numbered:
+      type: integer
+      oneOf: [{title: ZERO, const: 0}, {const: 1}]
+    Mixed:
+      oneOf: [{const: a}, {const: 1}]
+    TwoValues:
+      oneOf: [{const: a}, {enum: [b, c]}]
+    Referenced:
+      oneOf: [{const: a}, {$ref: '#/components/schemas/Named'}]
+    Tagged:
+      oneOf: [{const: a}, {const: b}]
+      discriminator: {propertyName: kind}
+"#;
+
+    fn kind<'a>(api: &'a Api, name: &str) -> &'a TypeKind {
+        &api.types.iter().find(|t| t.name == name).unwrap().kind
+    }
+
+    #[test]
+    fn a_union_of_single_values_is_an_enum_of_them() {
+        let api = crate::Config::new().lower("values.yaml", SPEC).unwrap();
+        let TypeKind::OpenEnum { variants, .. } = kind(&api, "Named") else {
+            panic!("{:?}", kind(&api, "Named"))
+        };
+        let read: Vec<_> = variants
+            .iter()
+            .map(|v| {
+                (
+                    v.rust_name.as_str(),
+                    v.wire_value.as_str(),
+                    v.doc.as_deref(),
+                )
+            })
+            .collect();
+        // The title names the value, the description says what it means.
+        assert_eq!(
+            read,
+            [("FirstOne", "a", Some("The first.")), ("B", "b", None)]
+        );
+        // Integers stay integers; their doc lists them.
+        assert_eq!(kind(&api, "Numbered"), &TypeKind::Alias(TypeRef::I64));
+        let doc = api.types.iter().find(|t| t.name == "Numbered").unwrap();
+        assert_eq!(doc.doc.as_deref(), Some("- `0` (`ZERO`)\n- `1`"));
+        // Anything else stays a union.
+        for name in ["Mixed", "TwoValues", "Referenced", "Tagged"] {
+            assert!(
+                !matches!(kind(&api, name), TypeKind::OpenEnum { .. }),
+                "{name}: {:?}",
+                kind(&api, name)
+            );
+        }
+    }
+}
