@@ -5,7 +5,7 @@ use openapiv3::{ReferenceOr, Schema};
 use super::shape::object_parts;
 use crate::ir::{TypeDef, TypeKind, TypeRef, UnionVariant};
 use crate::lower::Lowerer;
-use crate::names::Namespace;
+use crate::names::{Namespace, type_name};
 use crate::pointer::Pointer;
 
 impl<'a> Lowerer<'a, '_> {
@@ -19,16 +19,28 @@ impl<'a> Lowerer<'a, '_> {
         let mut variants: Vec<(usize, UnionVariant)> = Vec::new();
         for (i, member) in members.iter().enumerate() {
             let at = pointer.push(i);
-            let ty = self.type_ref(member.into(), &at, &format!("{name}Variant{}", i + 1));
-            let variant_name = match &ty {
-                TypeRef::Named(id) => {
+            // A member written in place is named after its title where it has one, and so is
+            // its variant (its model may be shared with members of the same shape).
+            let title = match member {
+                ReferenceOr::Item(s) => s.schema_data.title.as_deref(),
+                ReferenceOr::Reference { .. } => None,
+            }
+            .filter(|t| !t.trim().is_empty())
+            .map(type_name);
+            let hint = title
+                .clone()
+                .unwrap_or_else(|| format!("{name}Variant{}", i + 1));
+            let ty = self.type_ref(member.into(), &at, &hint);
+            let variant_name = match (&ty, title) {
+                (TypeRef::Named(_), Some(title)) => title,
+                (TypeRef::Named(id), None) => {
                     let n = self.type_name_of(*id);
                     n.strip_prefix(name)
                         .filter(|r| !r.is_empty())
                         .unwrap_or(n)
                         .to_owned()
                 }
-                other => self.variant_name_of(other),
+                (other, _) => self.variant_name_of(other),
             };
             let specificity = self.required_count(member, &at);
             variants.push((
@@ -136,5 +148,71 @@ pub(crate) fn settle_untagged(types: &mut [TypeDef]) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{Api, TypeKind, TypeRef};
+
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: Titles, version: '1'}
+paths: {}
+components:
+  schemas:
+    Created:
+      anyOf:
+        - title: range_query_specs
+          type: object
+          properties: {gt: {type: integer}, lt: {type: integer}}
+        - type: integer
+    Factor:
+      oneOf:
+        - {title: call, type: object, properties: {passCode: {type: string}}}
+        - {title: sms, type: object, properties: {passCode: {type: string}}}
+        - {type: object, properties: {other: {type: string}}}
+"#;
+
+    /// Each variant of union `name`: its name and the name of its type.
+    fn variants(api: &Api, name: &str) -> Vec<(String, String)> {
+        let def = api.types.iter().find(|t| t.name == name).unwrap();
+        let TypeKind::Untagged { variants } = &def.kind else {
+            panic!("{name}: {:?}", def.kind)
+        };
+        variants
+            .iter()
+            .map(|v| {
+                let ty = match &v.ty {
+                    TypeRef::Named(id) => api.types[id.0].name.clone(),
+                    other => format!("{other:?}"),
+                };
+                (v.rust_name.clone(), ty)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn members_written_in_place_are_named_after_their_titles() {
+        let api = crate::Config::new().lower("titles.yaml", SPEC).unwrap();
+        let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+            v.iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect()
+        };
+        assert_eq!(
+            variants(&api, "Created"),
+            pairs(&[("RangeQuerySpecs", "RangeQuerySpecs"), ("Integer", "I64")])
+        );
+        // Members of one shape share a model; each variant keeps its own title. Without a
+        // title, a member is named after the union and its place.
+        assert_eq!(
+            variants(&api, "Factor"),
+            pairs(&[
+                ("Call", "Sms"),
+                ("Sms", "Sms"),
+                ("Variant3", "FactorVariant3")
+            ])
+        );
     }
 }
