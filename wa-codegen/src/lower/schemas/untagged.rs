@@ -42,6 +42,19 @@ impl<'a> Lowerer<'a, '_> {
                 }
                 (other, _) => self.variant_name_of(other),
             };
+            // Members of one shape share one type: serde cannot tell them apart.
+            if let Some(first) = variants.iter().position(|(_, v)| v.ty == ty) {
+                self.cx.forgive(
+                    &at,
+                    format!(
+                        "this member reads the same way as member {first} (`{}`): a value \
+                         always decodes as the one of them tried first, so the other is never \
+                         chosen",
+                        variants[first].1.rust_name
+                    ),
+                    false,
+                );
+            }
             let specificity = self.required_count(member, &at);
             variants.push((
                 specificity,
@@ -214,5 +227,22 @@ components:
                 ("Variant3", "FactorVariant3")
             ])
         );
+    }
+
+    #[test]
+    fn members_that_read_the_same_way_are_a_likely_mistake() {
+        let report = crate::Config::new().check("titles.yaml", SPEC);
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        let found: Vec<_> = report
+            .warnings
+            .iter()
+            .map(|w| (w.pointer.as_str(), w.line_col))
+            .collect();
+        // `sms`, the second member of `Factor`, on line 16 (the text starts with a newline).
+        assert_eq!(
+            found,
+            [("#/components/schemas/Factor/oneOf/1", Some((16, 11)))]
+        );
+        assert!(report.warnings[0].message.contains("member 0 (`Call`)"));
     }
 }
