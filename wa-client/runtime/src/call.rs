@@ -16,7 +16,7 @@ use futures::future::BoxFuture;
 use http::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::error::{Result, decode_tracked};
+use crate::error::{Result, decode};
 use crate::response::Response;
 use crate::stream::{EventStream, Framing};
 use crate::transport::{Answer, Request, Runtime, mismatch};
@@ -62,14 +62,7 @@ pub struct ByStatus<T>(pub fn(StatusCode, Bytes) -> Result<T>);
 impl<T: DeserializeOwned> Read<T> for JsonBody {
     fn read(self, answer: Answer) -> Result<Response<T>> {
         let (status, headers, body) = answer.into_read()?.into_parts();
-        // Decoded straight into the answer: a model may be kilobytes, and each move of it
-        // costs as much as a good part of the call.
-        match serde_json::from_slice(&body) {
-            Ok(value) => Ok(Response::new(status, headers, value)),
-            Err(_) => {
-                decode_tracked(status, &body).map(|value| Response::new(status, headers, value))
-            }
-        }
+        Ok(Response::new(status, headers, decode(status, &body)?))
     }
 }
 
@@ -112,10 +105,7 @@ impl<T, R: Read<T>> Future for Call<'_, T, R> {
             .read
             .take()
             .expect("a call is not polled after it finished");
-        Poll::Ready(match answer {
-            Ok(answer) => read.read(answer),
-            Err(error) => Err(error),
-        })
+        Poll::Ready(answer.and_then(|answer| read.read(answer)))
     }
 }
 

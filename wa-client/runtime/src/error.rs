@@ -205,6 +205,9 @@ pub(crate) fn snippet(text: &str, max: usize) -> String {
     }
 }
 
+/// Decodes a JSON body as `T`. Inlined where it is called: a model may be kilobytes, and
+/// returning it from a call of its own costs one more move of it.
+#[inline]
 pub fn decode<T: serde::de::DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T> {
     match serde_json::from_slice(body) {
         Ok(value) => Ok(value),
@@ -215,10 +218,7 @@ pub fn decode<T: serde::de::DeserializeOwned>(status: StatusCode, body: &[u8]) -
 /// Decodes `body` tracking the path, for the error. Tracking costs on every field, so only
 /// a failed decode is redone with it.
 #[cold]
-pub(crate) fn decode_tracked<T: serde::de::DeserializeOwned>(
-    status: StatusCode,
-    body: &[u8],
-) -> Result<T> {
+fn decode_tracked<T: serde::de::DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T> {
     let mut de = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();

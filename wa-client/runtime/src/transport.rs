@@ -339,7 +339,6 @@ impl Runtime {
                     recorder.record("attempt", retries + 1);
                     // The last possible attempt takes the headers and body; earlier ones copy them.
                     let last = !replayable_body(&prepared.body) || retries >= policy.max_retries;
-                    let replayable;
                     // Scoped so that the attempt's request is not kept while it is under way.
                     let sent = {
                         let mut headers = if last {
@@ -351,10 +350,11 @@ impl Runtime {
                         let mut outgoing =
                             reqwest::Request::new(prepared.method.clone(), prepared.url.clone());
                         *outgoing.headers_mut() = headers;
-                        replayable = attach(&mut outgoing, &mut prepared.body, last)?;
+                        attach(&mut outgoing, &mut prepared.body, last)?;
                         transmit(config, &self.shared.http, outgoing, prepared.streaming)
                     };
-                    let may_retry = replayable && retries < policy.max_retries;
+                    // Another attempt may follow any but the last.
+                    let may_retry = !last;
                     let wait = match sent.await? {
                         Ok(response) => {
                             match judge(config, &response, &recorder, may_retry, retries) {
@@ -615,22 +615,21 @@ async fn authenticate(config: &Config, headers: &mut HeaderMap) -> Result<()> {
     }
 }
 
-/// Puts the body on one attempt (the last takes it, earlier ones share it); also says
-/// whether it could be sent again.
-fn attach(outgoing: &mut reqwest::Request, body: &mut Body, last: bool) -> Result<bool> {
-    let (sent, replayable) = match body {
-        Body::None => return Ok(true),
-        Body::Bytes(bytes) if last => (reqwest::Body::from(std::mem::take(bytes)), true),
-        Body::Bytes(bytes) => (reqwest::Body::from(bytes.clone()), true),
+/// Puts the body on one attempt: the last takes it, earlier ones share it.
+fn attach(outgoing: &mut reqwest::Request, body: &mut Body, last: bool) -> Result<()> {
+    let sent = match body {
+        Body::None => return Ok(()),
+        Body::Bytes(bytes) if last => reqwest::Body::from(std::mem::take(bytes)),
+        Body::Bytes(bytes) => reqwest::Body::from(bytes.clone()),
         Body::Stream(stream) => {
             let stream = stream.take().ok_or_else(|| {
                 Error::InvalidRequest("a streamed body cannot be sent twice".into())
             })?;
-            (reqwest::Body::wrap_stream(stream), false)
+            reqwest::Body::wrap_stream(stream)
         }
     };
     *outgoing.body_mut() = Some(sent);
-    Ok(replayable)
+    Ok(())
 }
 
 /// Sends one attempt within the call's timeout. A streamed answer may last long: for it,
