@@ -30,6 +30,15 @@ impl Api {
         &self.types[id.0]
     }
 
+    /// The model named `name`, for tests that look one up as the generated code names it.
+    #[cfg(test)]
+    pub(crate) fn type_named(&self, name: &str) -> &TypeDef {
+        match self.types.iter().find(|t| t.name == name) {
+            Some(def) => def,
+            None => panic!("no model named {name}"),
+        }
+    }
+
     /// Every type reference of the API: operations' parameters, bodies and answers, and the
     /// models' fields, variants and aliases.
     pub fn type_refs_mut(&mut self) -> Vec<&mut TypeRef> {

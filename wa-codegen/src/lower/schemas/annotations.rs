@@ -3,7 +3,7 @@
 
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 
-use super::shape::{all_of_members, enumerated_union, format_empty, scalar_type};
+use super::shape::{Enumerated, all_of_members, enumerated_union, format_empty, scalar_type};
 
 /// An inline `allOf` member that says nothing about the shape: a description, `nullable`,
 /// `readOnly`, a default, an example, `required`, bounds. It refines the other members; it
@@ -76,8 +76,7 @@ pub(super) fn doc_of(schema: &Schema) -> Option<String> {
         .or_else(|| annotations(schema).find_map(|a| a.schema_data.description.clone()))
         .or_else(|| data.title.clone())
         .filter(|d| !d.trim().is_empty());
-    let Some(values) = enumerated_union(schema).filter(|v| v.iter().all(|v| v.value.is_i64()))
-    else {
+    let Some(Enumerated::Integers(values)) = enumerated_union(schema) else {
         return doc;
     };
     let list: Vec<String> = values

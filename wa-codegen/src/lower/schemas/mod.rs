@@ -23,8 +23,8 @@ use openapiv3::{
 use self::annotations::doc_of;
 pub(crate) use self::shape::SchemaRef;
 use self::shape::{
-    Named, all_of_members, any_value_union, enumerated_union, is_empty_schema, never_object,
-    object_parts, string_enum, union_members,
+    Enumerated, Named, all_of_members, any_value_union, enumerated_union, is_empty_schema,
+    never_object, object_parts, string_enum, union_members,
 };
 pub(crate) use self::shared::Shapes;
 use self::tagged::UnionMembers;
@@ -71,12 +71,11 @@ impl<'a> Lowerer<'a, '_> {
         if any_value_union(schema) {
             return TypeKind::Alias(TypeRef::Json);
         }
-        if let Some(values) = enumerated_union(schema) {
+        match enumerated_union(schema) {
+            Some(Enumerated::Strings(values)) => return open_enum(values),
             // Integers stay integers: their names and meanings are listed in the doc.
-            if values.iter().all(|v| v.value.is_i64()) {
-                return TypeKind::Alias(TypeRef::I64);
-            }
-            return open_enum(values);
+            Some(Enumerated::Integers(_)) => return TypeKind::Alias(TypeRef::I64),
+            None => {}
         }
         if let Some((key, members)) = union_members(schema) {
             let members_pointer = pointer.push(key);
@@ -131,8 +130,8 @@ impl<'a> Lowerer<'a, '_> {
             return TypeKind::Struct(self.lower_struct(id, vec![(parts, pointer.to_owned())], &[]));
         }
         if let Some(values) = string_enum(schema) {
-            let values = values.into_iter().map(|v| Named {
-                value: serde_json::Value::String(v),
+            let values = values.into_iter().map(|value| Named {
+                value,
                 title: None,
                 description: None,
             });
@@ -311,13 +310,11 @@ fn open_enum(values: Vec<Named>) -> TypeKind {
     let mut seen = HashSet::new();
     let variants = values
         .into_iter()
-        .filter_map(|v| {
-            let wire = v.value.as_str()?.to_owned();
-            seen.insert(wire.clone()).then(|| EnumVariant {
-                rust_name: names.claim(&type_name(v.title.as_deref().unwrap_or(&wire))),
-                wire_value: wire,
-                doc: v.description,
-            })
+        .filter(|v| seen.insert(v.value.clone()))
+        .map(|v| EnumVariant {
+            rust_name: names.claim(&type_name(v.title.as_deref().unwrap_or(&v.value))),
+            wire_value: v.value,
+            doc: v.description,
         })
         .collect();
     TypeKind::OpenEnum {

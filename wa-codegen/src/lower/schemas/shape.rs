@@ -207,17 +207,24 @@ pub(super) fn component_key(reference: &str) -> Option<String> {
         .map(unescape)
 }
 
-/// One value of an enum as a `oneOf` of single values gives it: `{title: DM, description:
-/// ..., const: 1}`.
+/// One value of an enum, with the name and meaning a `oneOf` of single values may give it
+/// (`{title: DM, description: ..., const: 1}`).
 pub(super) struct Named {
-    pub value: serde_json::Value,
+    /// The value as text: the string itself, or the integer's digits.
+    pub value: String,
     pub title: Option<String>,
     pub description: Option<String>,
 }
 
+/// The values of a union whose members are each one value.
+pub(super) enum Enumerated {
+    Strings(Vec<Named>),
+    Integers(Vec<Named>),
+}
+
 /// A union whose members are each one value (`const`, or an `enum` of one), all strings or
 /// all integers: an enum written so that each value can have a name and a description.
-pub(super) fn enumerated_union(schema: &Schema) -> Option<Vec<Named>> {
+pub(super) fn enumerated_union(schema: &Schema) -> Option<Enumerated> {
     if schema.schema_data.discriminator.is_some() {
         return None;
     }
@@ -248,18 +255,29 @@ pub(super) fn enumerated_union(schema: &Schema) -> Option<Vec<Named>> {
             _ => return None,
         };
         let data = &member.schema_data;
-        values.push(Named {
+        values.push((
             value,
-            title: data.title.clone().filter(|t| !t.trim().is_empty()),
-            description: data.description.clone().filter(|d| !d.trim().is_empty()),
-        });
+            data.title.clone().filter(|t| !t.trim().is_empty()),
+            data.description.clone().filter(|d| !d.trim().is_empty()),
+        ));
     }
-    let strings = values.iter().all(|v| v.value.is_string());
-    let integers = values.iter().all(|v| v.value.is_i64());
+    let strings = values.iter().all(|(v, ..)| v.is_string());
+    let integers = values.iter().all(|(v, ..)| v.is_i64());
+    let named = values
+        .into_iter()
+        .map(|(value, title, description)| Named {
+            value: match value {
+                serde_json::Value::String(text) => text,
+                number => number.to_string(),
+            },
+            title,
+            description,
+        })
+        .collect();
     match scalar_type(schema) {
-        _ if values.is_empty() => None,
-        Some("string") | None if strings => Some(values),
-        Some("integer") | None if integers => Some(values),
+        _ if members.is_empty() => None,
+        Some("string") | None if strings => Some(Enumerated::Strings(named)),
+        Some("integer") | None if integers => Some(Enumerated::Integers(named)),
         _ => None,
     }
 }
@@ -293,7 +311,7 @@ components:
 "#;
 
     fn kind<'a>(api: &'a Api, name: &str) -> &'a TypeKind {
-        &api.types.iter().find(|t| t.name == name).unwrap().kind
+        &api.type_named(name).kind
     }
 
     #[test]
@@ -319,8 +337,10 @@ components:
         );
         // Integers stay integers; their doc lists them.
         assert_eq!(kind(&api, "Numbered"), &TypeKind::Alias(TypeRef::I64));
-        let doc = api.types.iter().find(|t| t.name == "Numbered").unwrap();
-        assert_eq!(doc.doc.as_deref(), Some("- `0` (`ZERO`)\n- `1`"));
+        assert_eq!(
+            api.type_named("Numbered").doc.as_deref(),
+            Some("- `0` (`ZERO`)\n- `1`")
+        );
         // Anything else stays a union.
         for name in ["Mixed", "TwoValues", "Referenced", "Tagged"] {
             assert!(

@@ -164,7 +164,7 @@ components:
 
     /// The name of the type of each field of `model`, by wire name.
     fn field_types<'a>(api: &'a Api, model: &str) -> Vec<(&'a str, &'a str)> {
-        let def = api.types.iter().find(|t| t.name == model).unwrap();
+        let def = api.type_named(model);
         let TypeKind::Struct(s) = &def.kind else {
             panic!("{model} is not a struct")
         };
@@ -197,10 +197,7 @@ components:
             ]
         );
         assert_eq!(field_types(&api, "Pin"), [("at", "PinAt")]);
-        let doc = |name: &str| {
-            let def = api.types.iter().find(|t| t.name == name).unwrap();
-            def.doc.clone()
-        };
+        let doc = |name: &str| api.type_named(name).doc.clone();
         assert_eq!(doc("Point").as_deref(), Some("A point."));
         // The two uses say different things: the shared model says neither.
         assert_eq!(doc("HolderFirst"), None);

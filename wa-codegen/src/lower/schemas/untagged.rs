@@ -189,7 +189,7 @@ components:
 
     /// Each variant of union `name`: its name and the name of its type.
     fn variants(api: &Api, name: &str) -> Vec<(String, String)> {
-        let def = api.types.iter().find(|t| t.name == name).unwrap();
+        let def = api.type_named(name);
         let TypeKind::Untagged { variants } = &def.kind else {
             panic!("{name}: {:?}", def.kind)
         };
